@@ -1,0 +1,95 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from pathlib import Path
+
+from flask import Flask
+
+from gms import defaults
+from gms.extensions import babel, csrf, db, login_manager, migrate
+from gms.hooks.manager import build_plugin_manager
+
+
+def _load_config(app: Flask, test_config: dict | None) -> None:
+    app.config.from_object(defaults)
+    named = os.environ.get("GMS_CONFIG_FILE")
+    if named:
+        app.config.from_file(os.path.abspath(named), load=tomllib.load, text=False)
+    instance_file = Path(app.instance_path) / "gms.toml"
+    if instance_file.exists():
+        app.config.from_file(str(instance_file), load=tomllib.load, text=False)
+    app.config.from_prefixed_env("GMS")
+    if test_config:
+        app.config.update(test_config)
+
+    cfg = app.config
+    if not cfg.get("SQLALCHEMY_DATABASE_URI"):
+        cfg["SQLALCHEMY_DATABASE_URI"] = cfg.get("DATABASE_URL") or (
+            "sqlite:///" + str(Path(app.instance_path) / "gms.sqlite3"))
+    if cfg["SQLALCHEMY_DATABASE_URI"].startswith("postgres://"):
+        cfg["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + \
+            cfg["SQLALCHEMY_DATABASE_URI"][len("postgres://"):]
+    if cfg["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
+        cfg["SQLALCHEMY_DATABASE_URI"] = cfg["SQLALCHEMY_DATABASE_URI"].replace(
+            "postgresql://", "postgresql+psycopg://", 1)
+    celery = {"broker_url": "memory://", "task_always_eager": True,
+              "task_eager_propagates": True, "task_ignore_result": True, **cfg.get("CELERY", {})}
+    if cfg.get("BROKER_URL"):
+        celery["broker_url"] = cfg["BROKER_URL"]
+        celery["task_always_eager"] = cfg.get("CELERY", {}).get("task_always_eager", False)
+    cfg["CELERY"] = celery
+    if not cfg.get("SECRET_KEY"):
+        cfg["SECRET_KEY"] = _instance_secret(app)
+    cfg.setdefault("UPLOAD_FOLDER", None)
+    if not cfg["UPLOAD_FOLDER"]:
+        cfg["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
+
+
+def _instance_secret(app: Flask) -> str:
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the GMS app: configuration, extensions, plugins, blueprints, Celery."""
+    app = Flask("gms", instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _load_config(app, test_config)
+    Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
+
+    pm, registry, enabled = build_plugin_manager(app.config)
+    app.extensions["gms.plugins"] = pm
+    app.extensions["gms.registry"] = registry
+    app.extensions["gms.enabled_plugins"] = enabled
+
+    # translations: the core catalogue, then each enabled plugin's
+    dirs = [str(Path(__file__).parent / "translations")]
+    for name in enabled:
+        module = pm.get_plugin(name)
+        folder = Path(getattr(module, "__file__", "") or ".").parent / "translations"
+        if folder.is_dir():
+            dirs.append(str(folder))
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from gms import i18n, web
+    from gms.tasks import celery_init_app
+
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_tz)
+    i18n.init_app(app)
+    web.init_app(app)
+    for bp in sorted(pm.hook.gms_register_blueprints(), key=lambda b: b.name):
+        app.register_blueprint(bp, url_prefix=f"/p/{bp.name}")
+    celery_init_app(app)
+    pm.hook.gms_app_init(app=app)
+    return app

@@ -1,0 +1,61 @@
+"""The ``gms`` command: Flask's CLI for this app plus GMS commands."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from gms.app import create_app
+
+
+@click.group(cls=FlaskGroup, create_app=create_app)
+def main() -> None:
+    """GMS: grant and competition management."""
+
+
+@main.command("plugins")
+@with_appcontext
+def plugins_command() -> None:
+    """List discovered and enabled plugins with their competition types."""
+    from gms.hooks.manager import discover
+
+    enabled = current_app.extensions["gms.enabled_plugins"]
+    registry = current_app.extensions["gms.registry"]
+    found = discover(current_app.config.get("PLUGIN_PATHS"))
+    for name in sorted(set(found) | set(enabled)):
+        src = enabled.get(name) or found[name]
+        state = "enabled" if name in enabled else "disabled"
+        click.echo(f"{name} {src.version} ({src.origin}, {state})")
+        for ctype in registry:
+            if registry.plugin_of[ctype.key] == name:
+                click.echo(f"    {ctype.key} v{ctype.version}: {ctype.label}")
+
+
+@main.command("demo")
+@click.option("--load-only", is_flag=True, help="Load the demo data and exit.")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+@with_appcontext
+def demo_command(load_only: bool, host: str, port: int) -> None:
+    """Create (once) a ready-to-explore instance, print the log-ins, and serve it."""
+    from gms import demo
+
+    demo.ensure_schema()
+    logins = demo.load()
+    click.echo("Demo log-ins (password for all: %s):" % demo.PASSWORD)
+    for role, email in logins:
+        click.echo(f"  {role:<12} {email}")
+    if not load_only:
+        click.echo(f"Serving on http://{host}:{port}/")
+        current_app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+@main.command("close-due-calls")
+@with_appcontext
+def close_due_calls_command() -> None:
+    """Close calls past their deadline now (the scheduler does this every minute)."""
+    from gms.services.calls import close_due_calls
+    from gms.timeutil import utcnow
+
+    click.echo(f"closed {close_due_calls(utcnow())} call(s)")

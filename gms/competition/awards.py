@@ -1,0 +1,74 @@
+"""Award policies: who is funded from a ranking, within the envelope."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .info import RankedApplication
+
+FUNDED, RESERVE, NOT_FUNDED = "funded", "reserve", "not_funded"
+
+
+@dataclass(frozen=True)
+class AwardDecision:
+    """The outcome for one ranked application; ``amount`` is zero unless funded."""
+
+    application_id: int
+    outcome: str
+    amount: Decimal
+    rank: int
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class WithinEnvelope:
+    """Fund in rank order while the envelope, the award count and per-organisation limits allow.
+
+    Applications that do not fit are skipped (``greedy``) so a cheaper one lower down may still
+    be funded; applications under the thresholds are never funded. Those that are not funded
+    but passed the thresholds form the reserve list, in rank order.
+    """
+
+    max_awards: int | None = None
+    per_organisation: int | None = None
+    max_grant: Decimal | None = None
+    greedy: bool = True
+
+    def decide(self, ranking: Sequence[RankedApplication], budget: Decimal
+               ) -> list[AwardDecision]:
+        left = Decimal(budget)
+        per_org: Counter[int] = Counter()
+        funded = 0
+        out: list[AwardDecision] = []
+        stop = False
+        for row in ranking:
+            amount = Decimal(row.requested_amount)
+            if self.max_grant is not None:
+                amount = min(amount, Decimal(self.max_grant))
+            if not row.passed_thresholds or row.score is None:
+                out.append(AwardDecision(row.application_id, NOT_FUNDED, Decimal(0), row.rank,
+                                         "below_threshold"))
+                continue
+            reason = ""
+            if stop:
+                reason = "envelope"
+            elif self.max_awards is not None and funded >= self.max_awards:
+                reason = "award_count"
+            elif (self.per_organisation is not None
+                  and per_org[row.organisation_id] >= self.per_organisation):
+                reason = "per_organisation"
+            elif amount > left:
+                reason = "envelope"
+                stop = not self.greedy
+            if reason:
+                out.append(AwardDecision(row.application_id, RESERVE, Decimal(0), row.rank,
+                                         reason))
+                continue
+            left -= amount
+            funded += 1
+            per_org[row.organisation_id] += 1
+            out.append(AwardDecision(row.application_id, FUNDED, amount, row.rank))
+        return out

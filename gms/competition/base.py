@@ -1,0 +1,110 @@
+"""The competition-type contract every plugin implements.
+
+A plugin defines one subclass of :class:`CompetitionType` per competition it offers and
+hands instances to the core through the ``gms_register_competition_types`` hook. The core
+never names a competition: it looks the type up by ``competition.type_key`` and calls the
+methods below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .awards import WithinEnvelope
+from .eligibility import EligibilityRule
+from .info import ApplicationInfo, CompetitionInfo
+from .scoring import Criterion, ScoringSheet
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """A kind of document an applicant uploads (e.g. a council resolution)."""
+
+    code: str
+    label: Any
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class ReportDefinition:
+    """A report on a call: ``build(competition, applications)`` returns ``(header, rows)``."""
+
+    key: str
+    label: Any
+    build: Callable[[CompetitionInfo, Sequence[ApplicationInfo]], tuple[list, list[list]]]
+
+
+@dataclass(frozen=True)
+class SettingField:
+    """A per-call setting the competition declares; ``kind`` is int, decimal, bool or text."""
+
+    name: str
+    label: Any
+    kind: str = "int"
+    default: Any = None
+    help: Any = ""
+
+
+@dataclass
+class CompetitionType:
+    """Base class of competition types; subclasses override what differs.
+
+    Class attributes: ``key`` (equals the plugin name, or ``<plugin>.<variant>``), ``label``,
+    ``description``, ``version`` (bump it when criteria or rules change), ``applicant_kinds``
+    (organisation kinds allowed to apply) and ``templates`` (template overrides by role,
+    e.g. ``{"application": "small_grants/application.html"}``).
+    """
+
+    key: str = ""
+    label: Any = ""
+    description: Any = ""
+    version: str = "1"
+    applicant_kinds: tuple[str, ...] = ("municipality", "ngo", "initiative_group")
+    templates: Mapping[str, str] = field(default_factory=dict)
+
+    # -- settings ---------------------------------------------------------------------
+    def settings_fields(self) -> Sequence[SettingField]:
+        """The settings a call of this type offers, with defaults."""
+        return ()
+
+    def default_settings(self) -> dict[str, Any]:
+        """Default values of :meth:`settings_fields`."""
+        return {f.name: f.default for f in self.settings_fields()}
+
+    # -- judging ----------------------------------------------------------------------
+    def criteria(self, competition: CompetitionInfo) -> Sequence[Criterion]:
+        """The scored criteria."""
+        raise NotImplementedError
+
+    def scoring_sheet(self, competition: CompetitionInfo) -> ScoringSheet:
+        """Criteria with aggregation and thresholds; frozen on the call when it opens."""
+        return ScoringSheet(criteria=tuple(self.criteria(competition)))
+
+    def eligibility_rules(self, competition: CompetitionInfo) -> Sequence[EligibilityRule]:
+        """Rules run live on the form and again at submission and screening."""
+        return ()
+
+    def award_policy(self, competition: CompetitionInfo):
+        """An object with ``decide(ranking, budget)``; defaults to funding within envelope."""
+        return WithinEnvelope(max_awards=competition.max_awards,
+                              max_grant=competition.max_grant)
+
+    # -- applying ---------------------------------------------------------------------
+    def application_form(self, competition: CompetitionInfo):
+        """A WTForms form class (subclass of ``gms.forms.ApplicationForm``)."""
+        raise NotImplementedError
+
+    def document_kinds(self, competition: CompetitionInfo) -> Sequence[DocumentKind]:
+        """Documents applicants upload."""
+        return ()
+
+    def requested_amount(self, answers: Mapping[str, Any]):
+        """The amount requested, read from the answers."""
+        return answers.get("requested_amount")
+
+    # -- reporting --------------------------------------------------------------------
+    def reports(self, competition: CompetitionInfo) -> Sequence[ReportDefinition]:
+        """Reports offered on the call's report page."""
+        return ()

@@ -1,0 +1,42 @@
+"""Documented configuration defaults: the embedded profile (SQLite, eager Celery, outbox).
+
+Layers, later ones winning: this module; the TOML file named by ``GMS_CONFIG_FILE``;
+``instance/gms.toml``; ``GMS_*`` environment variables (JSON values, ``__`` nests keys);
+the mapping passed to ``create_app`` in tests.
+"""
+
+# Database: None means a SQLite file ``gms.sqlite3`` in the instance folder.
+SQLALCHEMY_DATABASE_URI = None
+# Shortcut names for the production profile (GMS_DATABASE_URL, GMS_BROKER_URL).
+DATABASE_URL = None
+BROKER_URL = None
+
+SECRET_KEY = None  # generated into the instance folder when missing
+PLUGINS = ["pilot_selection", "small_grants", "local_initiative", "citizen_budget_contest"]
+PLUGIN_PATHS: list[str] = []
+PLUGIN_CONFIG: dict = {}
+
+LANGUAGES = ["ky", "ru", "en"]
+BABEL_DEFAULT_LOCALE = "ru"
+TIMEZONE = "Asia/Bishkek"
+CURRENCY = "KGS"
+
+# Uploads: per file limit, and the whole request a bit above it.
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+UPLOAD_FOLDER = None  # default: instance/uploads
+
+# E-mail: "outbox" keeps messages in the database, readable by staff at /staff/outbox;
+# "smtp" also sends them through SMTP_HOST.
+MAIL_BACKEND = "outbox"
+MAIL_SENDER = "gms@localhost"
+SMTP_HOST = "localhost"
+SMTP_PORT = 25
+
+PER_PAGE = 25
+PASSWORD_RESET_MAX_AGE = 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+CELERY: dict = {}
+CLOSE_CALLS_EVERY_SECONDS = 60

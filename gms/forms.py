@@ -1,0 +1,127 @@
+"""Core forms and the base class of every competition's application form."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    EmailField,
+    FieldList,
+    FormField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
+
+from gms.i18n import _l
+
+
+class ApplicationForm(FlaskForm):
+    """Base of every application form: a title and the requested amount in KGS.
+
+    Plugins subclass it and add their fields. ``answers()`` gives the JSON stored on the
+    application; ``Form(data=answers)`` fills the form back from it.
+    """
+
+    title = StringField(_l("Project title"), validators=[DataRequired(), Length(max=300)])
+    requested_amount = DecimalField(_l("Requested amount, KGS"), places=2,
+                                    validators=[InputRequired(), NumberRange(min=0)])
+
+    def answers(self) -> dict:
+        """The form's data as JSON-safe values (Decimals as strings)."""
+        return _jsonable({k: v for k, v in self.data.items() if k != "csrf_token"})
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items() if k != "csrf_token"}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+
+
+class RegisterForm(FlaskForm):
+    name = StringField(_l("Your full name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=10, max=200)])
+    confirm = PasswordField(_l("Repeat the password"),
+                            validators=[EqualTo("password", message=_l("Passwords differ."))])
+    org_kind = SelectField(_l("You apply as"), choices=[
+        ("municipality", _l("Municipality (aiyl okmotu or town)")),
+        ("ngo", _l("Non-governmental organisation")),
+        ("initiative_group", _l("Initiative group"))])
+    territory_code = SelectField(_l("Municipality"), validate_choice=False)
+    org_name = StringField(_l("Name of the organisation or group"),
+                           validators=[Optional(), Length(max=300)])
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
+
+
+class ResetForm(FlaskForm):
+    password = PasswordField(_l("New password"),
+                             validators=[DataRequired(), Length(min=10, max=200)])
+    confirm = PasswordField(_l("Repeat the password"),
+                            validators=[EqualTo("password", message=_l("Passwords differ."))])
+
+
+class CallForm(FlaskForm):
+    """A call's common fields; the type's settings are added by the view."""
+
+    title_ky = StringField(_l("Title (Kyrgyz)"), validators=[Length(max=300)])
+    title_ru = StringField(_l("Title (Russian)"), validators=[Length(max=300)])
+    title_en = StringField(_l("Title (English)"), validators=[Length(max=300)])
+    description_ky = TextAreaField(_l("Description (Kyrgyz)"), validators=[Length(max=20000)])
+    description_ru = TextAreaField(_l("Description (Russian)"), validators=[Length(max=20000)])
+    description_en = TextAreaField(_l("Description (English)"), validators=[Length(max=20000)])
+    oblasts = SelectMultipleField(_l("Eligible oblasts"), validate_choice=True)
+    opens_at = StringField(_l("Opens (Bishkek time)"), validators=[DataRequired()],
+                           render_kw={"type": "datetime-local"})
+    deadline_at = StringField(_l("Deadline (Bishkek time)"), validators=[DataRequired()],
+                              render_kw={"type": "datetime-local"})
+    budget = DecimalField(_l("Budget envelope, KGS"), places=2,
+                          validators=[InputRequired(), NumberRange(min=1, max=10**11)])
+    max_awards = IntegerField(_l("Number of awards (empty: no limit)"),
+                              validators=[Optional(), NumberRange(min=1, max=100000)])
+    max_grant = DecimalField(_l("Maximum grant, KGS (empty: no limit)"), places=2,
+                             validators=[Optional(), NumberRange(min=1, max=10**11)])
+
+
+class ScreeningForm(FlaskForm):
+    decision = SelectField(_l("Decision"), choices=[("eligible", _l("Eligible")),
+                                                    ("ineligible", _l("Not eligible"))])
+    reason = TextAreaField(_l("Reason"), validators=[Length(max=5000)])
+
+
+class AssignForm(FlaskForm):
+    reviewers = SelectMultipleField(_l("Commission members"), coerce=int)
+
+
+__all__ = ["ApplicationForm", "BooleanField", "DecimalField", "FieldList", "FormField",
+           "IntegerField", "SelectField", "StringField", "TextAreaField", "DataRequired",
+           "InputRequired", "Length", "NumberRange", "Optional"]

@@ -1,0 +1,72 @@
+"""Languages, money and dates: locale selection and the Jinja filters that format per locale."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from flask import Flask, current_app, request, session
+from flask_babel import format_currency, format_date, format_datetime, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from gms.timeutil import to_local
+
+LANGUAGE_NAMES = {"ky": "Кыргызча", "ru": "Русский", "en": "English"}
+
+__all__ = ["_", "_l", "select_locale", "select_tz", "money", "local_datetime", "init_app"]
+
+
+def select_locale() -> str:
+    """The session's choice, then the user's saved language, then the browser's."""
+    langs = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen in langs:
+        return chosen
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in langs:
+        return current_user.locale
+    if request:
+        best = request.accept_languages.best_match(langs)
+        if best:
+            return best
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_tz() -> str:
+    return current_app.config["TIMEZONE"]
+
+
+def money(value: Decimal | int | None, whole: bool = True) -> str:
+    """A KGS amount in the current locale (``1 000 000 сом``, ``KGS1,000,000``)."""
+    if value is None:
+        return "—"
+    value = Decimal(value)
+    fmt = None
+    if whole and value == value.to_integral_value():
+        fmt = "#,##0\u00a0¤" if str(get_locale()) in ("ky", "ru") else "¤#,##0"
+    return format_currency(value, current_app.config["CURRENCY"], format=fmt,
+                           currency_digits=not whole)
+
+
+def local_datetime(value: datetime | None, fmt: str = "medium") -> str:
+    """A UTC instant shown in the programme's time zone."""
+    if value is None:
+        return "—"
+    return format_datetime(to_local(value), fmt, rebase=False)
+
+
+def local_date(value: datetime | None, fmt: str = "long") -> str:
+    if value is None:
+        return "—"
+    return format_date(to_local(value), fmt)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["dt"] = local_datetime
+    app.jinja_env.filters["d"] = local_date
+
+    @app.context_processor
+    def _languages():
+        return {"LANGUAGE_NAMES": LANGUAGE_NAMES, "current_locale": str(get_locale())}

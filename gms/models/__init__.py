@@ -1,0 +1,13 @@
+"""Database models of the core, one module per area."""
+
+from .applications import Application, Attachment, EligibilityCheck
+from .calls import Competition, translated
+from .evaluation import Assignment, Award, Score
+from .people import ORG_KINDS, ROLES, Organisation, Territory, User
+from .system import AuditEntry, OutboxMessage
+
+__all__ = [
+    "Application", "Attachment", "EligibilityCheck", "Competition", "translated", "Assignment",
+    "Award", "Score", "ORG_KINDS", "ROLES", "Organisation", "Territory", "User", "AuditEntry",
+    "OutboxMessage",
+]

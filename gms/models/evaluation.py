@@ -1,0 +1,65 @@
+"""Assignments of commission members, their reviews and scores, and awards."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from gms.extensions import db
+from gms.timeutil import utcnow
+
+from .applications import Application
+from .people import User
+from .types import Money, UTCDateTime
+
+
+class Assignment(db.Model):
+    """A commission member assigned to score one application."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("application_id", "reviewer_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    assigned_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending/submitted
+    total: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
+    comment: Mapped[str | None] = mapped_column(Text)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    application: Mapped[Application] = relationship()
+    reviewer: Mapped[User] = relationship(foreign_keys=[reviewer_id])
+
+
+class Score(db.Model):
+    """One criterion's score in a review; ``value`` is NULL for "not applicable"."""
+
+    __tablename__ = "scores"
+    __table_args__ = (UniqueConstraint("assignment_id", "criterion_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
+    criterion_key: Mapped[str] = mapped_column(String(60))
+    value: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class Award(db.Model):
+    """The decision on one ranked application: funded, reserve or not funded."""
+
+    __tablename__ = "awards"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competition_id: Mapped[int] = mapped_column(ForeignKey("competitions.id"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
+    outcome: Mapped[str] = mapped_column(String(20))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    rank: Mapped[int]
+    score: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
+    reason: Mapped[str] = mapped_column(String(60), default="")
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    application: Mapped[Application] = relationship()

@@ -1,0 +1,80 @@
+"""Territories, organisations and user accounts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from gms.extensions import db
+from gms.timeutil import utcnow
+
+from .types import UTCDateTime
+
+ROLES = ("applicant", "commission", "staff", "finance", "admin")
+ORG_KINDS = ("municipality", "ngo", "initiative_group")
+
+
+class Territory(db.Model):
+    """A local unit (aiyl aimak or town) of the national SOATE classifier, with validity."""
+
+    __tablename__ = "territories"
+    soate_code: Mapped[str] = mapped_column(String(14), primary_key=True)
+    name_ru: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    rayon: Mapped[str] = mapped_column(String(200))
+    oblast: Mapped[str] = mapped_column(String(100), index=True)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(100))
+
+    @property
+    def display_name(self) -> str:
+        """Name with collapsed whitespace and the district, as names repeat across rayons."""
+        name = " ".join(self.name_ru.split())
+        rayon = " ".join(self.rayon.split()).replace("районрайон", "район")
+        return f"{name} ({rayon})"
+
+
+class Organisation(db.Model):
+    """An applicant organisation: municipality, NGO or initiative group."""
+
+    __tablename__ = "organisations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    name: Mapped[str] = mapped_column(String(300))
+    territory_code: Mapped[str | None] = mapped_column(ForeignKey("territories.soate_code"))
+    oblast: Mapped[str | None] = mapped_column(String(100), index=True)
+    tax_id: Mapped[str | None] = mapped_column(String(30))
+    address: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    territory: Mapped[Territory | None] = relationship()
+
+
+class User(UserMixin, db.Model):
+    """A person with one role; applicants belong to an organisation."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20), default="applicant")
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"),
+                                                        index=True)
+    locale: Mapped[str | None] = mapped_column(String(5))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    def has_role(self, *roles: str) -> bool:
+        """True for any of ``roles``; administrators have every role."""
+        return self.role in roles or self.role == "admin"

@@ -1,0 +1,172 @@
+"""Applications: start, save drafts, check eligibility live, submit, withdraw, screen."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from gms.competition import EligibilityResult, blocking_failures, run_rules
+from gms.extensions import db
+from gms.i18n import _
+from gms.models import Application, Attachment, Competition, EligibilityCheck, User
+from gms.models import applications as A
+from gms.models import calls as C
+
+from . import audit
+from .calls import rules_for
+from .common import (
+    ServiceError,
+    application_info,
+    commit,
+    competition_type,
+    hooks,
+)
+
+EDITABLE_STATUSES = (A.DRAFT,)
+
+
+def start_application(call: Competition, user: User, now: datetime) -> Application:
+    """Create a draft for the user's organisation."""
+    if user.organisation is None:
+        raise ServiceError(_("Only members of an applicant organisation can apply."), 403)
+    if not call.accepts_submissions(now):
+        raise ServiceError(_("This call is not accepting applications."), 409)
+    ctype = competition_type(call)
+    if user.organisation.kind not in ctype.applicant_kinds:
+        raise ServiceError(_("Your organisation cannot apply to this call."), 403)
+    application = Application(competition=call, organisation=user.organisation,
+                              created_by_id=user.id, answers={}, language=user.locale or "ru",
+                              status=A.DRAFT, updated_at=now)
+    db.session.add(application)
+    audit.record("application.created", application, {"competition_id": call.id},
+                 actor_id=user.id)
+    commit()
+    return application
+
+
+def _store_answers(application: Application, answers: dict, now: datetime) -> None:
+    ctype = competition_type(application.competition)
+    application.answers = answers
+    application.title = str(answers.get("title") or "")[:300]
+    amount = ctype.requested_amount(answers)
+    application.requested_amount = amount if amount not in ("", None) else None
+    application.updated_at = now
+
+
+def save_draft(application: Application, answers: dict, user: User, now: datetime) -> None:
+    """Save whatever was typed; drafts may be incomplete."""
+    if application.status not in EDITABLE_STATUSES:
+        raise ServiceError(_("A submitted application can no longer be changed."), 409)
+    _store_answers(application, answers, now)
+    audit.record("application.saved", application, actor_id=user.id)
+    commit()
+
+
+def attachment_kinds(application: Application) -> frozenset[str]:
+    return frozenset(db.session.scalars(select(Attachment.kind).where(
+        Attachment.application_id == application.id)).all())
+
+
+def other_submitted(application: Application) -> int:
+    """The organisation's other submitted applications in the same call."""
+    return db.session.scalar(select(func.count()).select_from(Application).where(
+        Application.competition_id == application.competition_id,
+        Application.organisation_id == application.organisation_id,
+        Application.id != application.id,
+        Application.submitted_at.is_not(None),
+        Application.status != A.WITHDRAWN)) or 0
+
+
+def check_eligibility(application: Application, answers: dict | None = None
+                      ) -> list[EligibilityResult]:
+    """Run the call's rules on the application (or on unsaved ``answers``)."""
+    info = application_info(application, answers, attachment_kinds(application),
+                            other_submitted(application))
+    return run_rules(rules_for(application.competition), info)
+
+
+def submit(application: Application, answers: dict, user: User, now: datetime
+           ) -> list[EligibilityResult]:
+    """Submit once, on the server's clock. Blocking rule failures refuse the submission.
+
+    The answers are saved first in every case, so nothing typed is lost.
+    """
+    call = application.competition
+    if application.status != A.DRAFT:
+        raise ServiceError(_("This application was already submitted."), 409)
+    if not call.accepts_submissions(now):
+        _store_answers(application, answers, now)
+        commit()
+        raise ServiceError(_("The deadline has passed: submissions closed on %(when)s "
+                             "(Bishkek time). Your draft is saved.",
+                             when=_deadline_text(call)), 409)
+    _store_answers(application, answers, now)
+    results = check_eligibility(application)
+    failed = blocking_failures(results)
+    if failed:
+        commit()
+        raise ServiceError(_("The application does not meet the eligibility rules: %(why)s",
+                             why="; ".join(r.message for r in failed)))
+    db.session.execute(db.delete(EligibilityCheck).where(
+        EligibilityCheck.application_id == application.id))
+    for r in results:
+        db.session.add(EligibilityCheck(application_id=application.id, rule_code=r.code,
+                                        passed=r.passed, blocking=r.blocking,
+                                        message=r.message, checked_at=now))
+    application.status = A.SUBMITTED
+    application.submitted_at = now
+    application.number = f"{call.id:03d}-{application.id:05d}"
+    audit.record("application.submitted", application,
+                 {"number": application.number, "at": now.isoformat()}, actor_id=user.id)
+    commit()
+    _event(application, A.DRAFT, A.SUBMITTED)
+    return results
+
+
+def _deadline_text(call: Competition) -> str:
+    from gms.i18n import local_datetime
+
+    return local_datetime(call.deadline_at)
+
+
+def withdraw(application: Application, user: User, now: datetime) -> None:
+    """Withdraw a draft or a submitted application before the deadline."""
+    if application.status not in (A.DRAFT, A.SUBMITTED):
+        raise ServiceError(_("This application can no longer be withdrawn."), 409)
+    if not application.competition.accepts_submissions(now):
+        raise ServiceError(_("Applications can be withdrawn only before the deadline."), 409)
+    old = application.status
+    application.status = A.WITHDRAWN
+    audit.record("application.withdrawn", application, actor_id=user.id)
+    commit()
+    _event(application, old, A.WITHDRAWN)
+
+
+def screen(application: Application, *, eligible: bool, reason: str, staff: User,
+           now: datetime) -> None:
+    """Record the staff's eligibility decision; a reason is required to reject or override."""
+    call = application.competition
+    if call.status != C.SCREENING:
+        raise ServiceError(_("Screening is possible only while the call is in screening."), 409)
+    if application.status not in (A.SUBMITTED, A.ELIGIBLE, A.INELIGIBLE):
+        raise ServiceError(_("Only submitted applications are screened."), 409)
+    automatic = all(c.passed or not c.blocking for c in db.session.scalars(
+        select(EligibilityCheck).where(EligibilityCheck.application_id == application.id)))
+    if (not eligible or eligible != automatic) and not reason.strip():
+        raise ServiceError(_("Give a reason for this decision."))
+    old = application.status
+    application.status = A.ELIGIBLE if eligible else A.INELIGIBLE
+    application.screening_reason = reason.strip() or None
+    application.screened_by_id = staff.id
+    application.screened_at = now
+    audit.record("application.screened", application,
+                 {"eligible": eligible, "automatic": automatic, "reason": reason.strip()},
+                 actor_id=staff.id)
+    commit()
+    _event(application, old, application.status)
+
+
+def _event(application: Application, old: str, new: str) -> None:
+    hooks().gms_application_status_changed(application=application_info(application),
+                                           old_status=old, new_status=new)

@@ -1,0 +1,87 @@
+"""Shared service helpers: errors, the plugin registry, and read-only views for plugins."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import current_app
+
+from gms.competition import (
+    ApplicationInfo,
+    CompetitionInfo,
+    CompetitionType,
+    OrganisationInfo,
+)
+from gms.extensions import db
+from gms.models import Application, Competition, Organisation
+
+
+class ServiceError(Exception):
+    """A refused action; ``message`` is translated and shown to the user as it is."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+class NotAllowed(ServiceError):
+    def __init__(self, message: str = ""):
+        super().__init__(message or "forbidden", 403)
+
+
+def commit() -> None:
+    """Commit, then hand queued e-mails to Celery (never before the rows exist)."""
+    pending = db.session.info.pop("gms.outbox", [])
+    db.session.commit()
+    if pending:
+        from gms.tasks import deliver_message
+
+        for message_id in pending:
+            deliver_message.delay(message_id)
+
+
+def hooks():
+    """The app's pluggy hook relay."""
+    return current_app.extensions["gms.plugins"].hook
+
+
+def registry():
+    return current_app.extensions["gms.registry"]
+
+
+def competition_type(competition: Competition) -> CompetitionType:
+    """The call's type; :class:`ServiceError` when its plugin is not enabled."""
+    ctype = registry().get(competition.type_key)
+    if ctype is None:
+        raise ServiceError(f"competition type {competition.type_key!r} is unavailable", 409)
+    return ctype
+
+
+def competition_info(c: Competition) -> CompetitionInfo:
+    """A frozen view of a call for plugin logic."""
+    return CompetitionInfo(
+        id=c.id, type_key=c.type_key, settings=dict(c.settings or {}),
+        budget=Decimal(c.budget or 0), max_awards=c.max_awards, max_grant=c.max_grant,
+        oblasts=tuple(c.oblasts or ()), opens_at=c.opens_at, deadline_at=c.deadline_at)
+
+
+def organisation_info(o: Organisation) -> OrganisationInfo:
+    t = o.territory
+    return OrganisationInfo(
+        id=o.id, kind=o.kind, name=o.name, territory_code=o.territory_code,
+        oblast=o.oblast, rayon=t.rayon if t else None, territory_kind=t.kind if t else None)
+
+
+def application_info(a: Application, answers: dict | None = None,
+                     attachment_kinds: frozenset[str] = frozenset(),
+                     other_applications: int = 0) -> ApplicationInfo:
+    """A frozen view of an application (optionally with unsaved ``answers``)."""
+    answers = a.answers if answers is None else answers
+    ctype = competition_type(a.competition)
+    amount = ctype.requested_amount(answers)
+    return ApplicationInfo(
+        id=a.id, competition=competition_info(a.competition),
+        organisation=organisation_info(a.organisation), answers=answers,
+        requested_amount=Decimal(str(amount)) if amount not in (None, "") else None,
+        attachment_kinds=attachment_kinds, other_applications=other_applications)

@@ -1,0 +1,71 @@
+"""Celery integration and the core's background tasks."""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+
+from celery import Celery, Task, shared_task
+from flask import Flask, current_app
+
+from gms.extensions import db
+from gms.timeutil import utcnow
+
+
+def celery_init_app(app: Flask) -> Celery:
+    """Bind a Celery app to ``app`` (tasks run inside its app context)."""
+
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.config_from_object(app.config["CELERY"])
+    schedule = {
+        "gms.close_due_calls": {"task": "gms.close_due_calls",
+                                "schedule": float(app.config["CLOSE_CALLS_EVERY_SECONDS"])},
+    }
+    for extra in app.extensions["gms.plugins"].hook.gms_register_periodic_tasks():
+        schedule.update(extra or {})
+    celery_app.conf.beat_schedule = schedule
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+    return celery_app
+
+
+@shared_task(name="gms.deliver_message", bind=True, max_retries=5, default_retry_delay=30)
+def deliver_message(self, message_id: int) -> bool:
+    """Deliver one outbox message; a message already sent is never sent again."""
+    from gms.models import OutboxMessage
+
+    msg = db.session.get(OutboxMessage, message_id, with_for_update=True)
+    if msg is None or msg.sent_at is not None:
+        db.session.rollback()
+        return False
+    msg.attempts += 1
+    if current_app.config["MAIL_BACKEND"] == "smtp":
+        email = EmailMessage()
+        email["From"] = current_app.config["MAIL_SENDER"]
+        email["To"] = msg.recipient
+        email["Subject"] = msg.subject
+        email.set_content(msg.body)
+        try:
+            with smtplib.SMTP(current_app.config["SMTP_HOST"],
+                              current_app.config["SMTP_PORT"]) as smtp:
+                smtp.send_message(email)
+        except OSError as exc:
+            msg.error = str(exc)
+            db.session.commit()
+            raise self.retry(exc=exc) from exc
+    msg.sent_at = utcnow()
+    db.session.commit()
+    return True
+
+
+@shared_task(name="gms.close_due_calls")
+def close_due_calls() -> int:
+    """Close every open call whose deadline has passed; safe to run twice."""
+    from gms.services.calls import close_due_calls as close
+
+    return close(utcnow())
