@@ -8,6 +8,7 @@ import tomllib
 from pathlib import Path
 
 from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader
 
 from gms import defaults
 from gms.extensions import babel, csrf, db, login_manager, migrate
@@ -68,14 +69,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["gms.registry"] = registry
     app.extensions["gms.enabled_plugins"] = enabled
 
-    # translations: the core catalogue, then each enabled plugin's
+    # translations and templates: the core's, then each enabled plugin's folder
     dirs = [str(Path(__file__).parent / "translations")]
+    loaders = [app.jinja_loader]
     for name in enabled:
-        module = pm.get_plugin(name)
-        folder = Path(getattr(module, "__file__", "") or ".").parent / "translations"
-        if folder.is_dir():
-            dirs.append(str(folder))
+        folder = Path(getattr(pm.get_plugin(name), "__file__", "") or ".").parent
+        if (folder / "translations").is_dir():
+            dirs.append(str(folder / "translations"))
+        if (folder / "templates").is_dir():
+            loaders.append(FileSystemLoader(str(folder / "templates")))
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs)
+    app.jinja_loader = ChoiceLoader(loaders)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))

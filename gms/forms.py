@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     DecimalField,
     EmailField,
     FieldList,
@@ -42,9 +44,42 @@ class ApplicationForm(FlaskForm):
     requested_amount = DecimalField(_l("Requested amount, KGS"), places=2,
                                     validators=[InputRequired(), NumberRange(min=0)])
 
+    @classmethod
+    def from_answers(cls, answers: dict, **kwargs) -> ApplicationForm:
+        """A form filled from stored answers (strings turned back into numbers and dates)."""
+        form = cls(formdata=None, data=answers or {}, **kwargs)
+        _coerce_fields(form)
+        return form
+
     def answers(self) -> dict:
         """The form's data as JSON-safe values (Decimals as strings)."""
         return _jsonable({k: v for k, v in self.data.items() if k != "csrf_token"})
+
+
+def _coerce_fields(form) -> None:
+    for field in form:
+        if isinstance(field, FieldList):
+            for entry in field.entries:
+                if isinstance(entry, FormField):
+                    _coerce_fields(entry.form)
+                else:
+                    _coerce_one(entry)
+        elif isinstance(field, FormField):
+            _coerce_fields(field.form)
+        else:
+            _coerce_one(field)
+
+
+def _coerce_one(field) -> None:
+    if not isinstance(field.data, str) or not field.data:
+        return
+    try:
+        if isinstance(field, DecimalField):
+            field.data = Decimal(field.data)
+        elif isinstance(field, DateField):
+            field.data = date.fromisoformat(field.data)
+    except (ValueError, ArithmeticError):
+        field.data = None
 
 
 def _jsonable(value):

@@ -62,6 +62,23 @@ def local_date(value: datetime | None, fmt: str = "long") -> str:
     return format_date(to_local(value), fmt)
 
 
+STATUS_NAMES = {
+    # calls
+    "draft": _l("draft"), "open": _l("open"), "closed": _l("closed"),
+    "screening": _l("screening"), "evaluation": _l("evaluation"), "decided": _l("decided"),
+    "published": _l("results published"),
+    # applications and score sheets
+    "submitted": _l("submitted"), "withdrawn": _l("withdrawn"), "eligible": _l("eligible"),
+    "ineligible": _l("not eligible"), "funded": _l("funded"), "reserve": _l("reserve list"),
+    "not_funded": _l("not funded"), "pending": _l("to score"),
+}
+ACTION_NAMES = {
+    "open": _l("Open the call"), "close": _l("Close the call"),
+    "start_screening": _l("Start screening"), "start_evaluation": _l("Start evaluation"),
+    "decide": _l("Decide the awards"), "publish": _l("Publish the results"),
+}
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["dt"] = local_datetime
@@ -69,4 +86,5 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _languages():
-        return {"LANGUAGE_NAMES": LANGUAGE_NAMES, "current_locale": str(get_locale())}
+        return {"LANGUAGE_NAMES": LANGUAGE_NAMES, "current_locale": str(get_locale()),
+                "STATUS_NAMES": STATUS_NAMES, "ACTION_NAMES": ACTION_NAMES}

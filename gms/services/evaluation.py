@@ -250,13 +250,12 @@ def _letter(call: Competition, app: Application, award: Award | None, link: str)
                 body=f"{text}\n\n{link}")
 
 
-def applications_for_reviewer(user: User, page: int, per_page: int):
-    """The member's assignments, paginated, with applications and calls loaded."""
-    q = (select(Assignment).where(Assignment.reviewer_id == user.id)
-         .join(Application, Application.id == Assignment.application_id)
-         .options(db.joinedload(Assignment.application).joinedload(Application.competition))
-         .order_by(Assignment.status, Assignment.id.desc()))
-    return db.paginate(q, page=page, per_page=per_page, error_out=False)
+def assignments_query(user: User):
+    """The member's assignments, with applications and calls loaded, pending first."""
+    return (select(Assignment).where(Assignment.reviewer_id == user.id)
+            .join(Application, Application.id == Assignment.application_id)
+            .options(db.joinedload(Assignment.application).joinedload(Application.competition))
+            .order_by(Assignment.status, Assignment.id.desc()))
 
 
 def assignment_for(user: User, application_id: int) -> Assignment | None:

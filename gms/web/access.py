@@ -1,0 +1,117 @@
+"""Access control: log-in loading, role checks, object-level checks, error pages."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Flask, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from gms.extensions import db, login_manager
+from gms.i18n import _l
+from gms.models import Application, Assignment, User
+from gms.services.common import ServiceError
+
+
+def roles_required(*roles: str):
+    """Allow only logged-in users with one of ``roles`` (administrators always)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def get_or_404(model, ident):
+    obj = db.session.get(model, ident)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def own_application(application_id: int) -> Application:
+    """An application of the current applicant's organisation; 404 for anyone else's,
+    so ids cannot be probed."""
+    app = db.session.get(Application, application_id)
+    if (app is None or current_user.organisation_id is None
+            or app.organisation_id != current_user.organisation_id):
+        abort(404)
+    return app
+
+
+def can_view_application(user: User, application: Application) -> bool:
+    """Staff see all; applicants their organisation's; members what is assigned to them."""
+    if not user.is_authenticated:
+        return False
+    if user.has_role("staff", "finance"):
+        return True
+    if user.role == "applicant":
+        return application.organisation_id == user.organisation_id
+    if user.role == "commission":
+        return db.session.scalar(select(Assignment.id).where(
+            Assignment.application_id == application.id,
+            Assignment.reviewer_id == user.id)) is not None
+    return False
+
+
+def service_error(exc: ServiceError, redirect_to: str | None = None):
+    """Show a refused action as a message; redirect or re-render with the given status."""
+    flash(exc.message, "error")
+    if redirect_to:
+        return redirect(redirect_to)
+    return None
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to continue.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.active else None
+
+    @app.route("/lang/<code>")
+    def set_language(code: str):
+        if code in app.config["LANGUAGES"]:
+            session["lang"] = code
+        target = request.referrer or url_for("public.index")
+        if not target.startswith(request.host_url):
+            target = url_for("public.index")
+        return redirect(target)
+
+    @app.errorhandler(ServiceError)
+    def _service_error(exc: ServiceError):
+        return render_template("error.html", message=exc.message), exc.status
+
+    for code in (400, 403, 404, 405, 413, 500):
+        app.register_error_handler(code, _error_page(code))
+
+
+def _error_page(code: int):
+    messages = {
+        400: _l("The request could not be understood."),
+        403: _l("You do not have access to this page."),
+        404: _l("This page does not exist."),
+        405: _l("This action is not allowed here."),
+        413: _l("The upload is too large."),
+        500: _l("Something went wrong on our side. Nothing you entered was lost; "
+                "please try again."),
+    }
+
+    def handler(exc):
+        if code == 500:
+            db.session.rollback()
+        return render_template("error.html", message=messages[code], code=code), code
+
+    return handler

@@ -1,0 +1,186 @@
+"""The applicant's pages: dashboard, application form, documents, submission, withdrawal."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+
+from gms import timeutil
+from gms.extensions import db
+from gms.i18n import _
+from gms.models import Application, Attachment, Competition, EligibilityCheck
+from gms.models import applications as A
+from gms.models import calls as C
+from gms.services import applications as apps
+from gms.services import uploads
+from gms.services.common import ServiceError, competition_info, competition_type
+
+from .access import can_view_application, get_or_404, own_application, roles_required
+from .pagination import paginate
+
+bp = Blueprint("applicant", __name__)
+
+
+@bp.route("/my")
+@roles_required("applicant")
+def dashboard():
+    q = (select(Application).where(Application.organisation_id == current_user.organisation_id)
+         .options(db.joinedload(Application.competition))
+         .order_by(Application.updated_at.desc()))
+    mine = paginate(q)
+    now = timeutil.utcnow()
+    open_calls = db.session.scalars(
+        select(Competition).where(Competition.status == C.OPEN, Competition.opens_at <= now,
+                                  Competition.deadline_at > now)
+        .order_by(Competition.deadline_at).limit(current_app.config["PER_PAGE"])).all()
+    return render_template("applicant/dashboard.html", applications=mine, open_calls=open_calls)
+
+
+@bp.route("/calls/<int:call_id>/apply", methods=["POST"])
+@roles_required("applicant")
+def start(call_id: int):
+    call = get_or_404(Competition, call_id)
+    try:
+        application = apps.start_application(call, current_user, timeutil.utcnow())
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("public.call", call_id=call_id))
+    return redirect(url_for("applicant.edit", application_id=application.id))
+
+
+def _form_class(application: Application):
+    return competition_type(application.competition).application_form(
+        competition_info(application.competition))
+
+
+@bp.route("/applications/<int:application_id>", methods=["GET", "POST"])
+@roles_required("applicant")
+def edit(application_id: int):
+    application = own_application(application_id)
+    if application.status != A.DRAFT:
+        return redirect(url_for("applicant.view", application_id=application.id))
+    form_cls = _form_class(application)
+    now = timeutil.utcnow()
+    if request.method == "POST":
+        form = form_cls()
+        action = request.form.get("action", "save")
+        answers = form.answers()
+        try:
+            if action == "submit":
+                if not form.validate():
+                    apps.save_draft(application, answers, current_user, now)
+                    flash(_("Some answers need attention; your draft is saved."), "error")
+                else:
+                    apps.submit(application, answers, current_user, now)
+                    flash(_("Your application was submitted. Its number is %(n)s.",
+                            n=application.number), "success")
+                    return redirect(url_for("applicant.view", application_id=application.id))
+            else:
+                apps.save_draft(application, answers, current_user, now)
+                flash(_("Draft saved."), "success")
+                return redirect(url_for("applicant.edit", application_id=application.id))
+        except ServiceError as exc:
+            flash(exc.message, "error")
+        status = 422 if action == "submit" else 200
+    else:
+        form = form_cls.from_answers(application.answers)
+        status = 200
+    return render_template(
+        "applicant/edit.html", application=application, form=form,
+        results=apps.check_eligibility(application, form.answers()),
+        documents=_documents(application), kinds=_kinds(application),
+        kind_names=_kind_names(application), now=now), status
+
+
+@bp.route("/applications/<int:application_id>/view")
+@roles_required("applicant")
+def view(application_id: int):
+    application = own_application(application_id)
+    checks = db.session.scalars(select(EligibilityCheck).where(
+        EligibilityCheck.application_id == application.id)
+        .order_by(EligibilityCheck.rule_code)).all()
+    return render_template("applicant/view.html", application=application, checks=checks,
+                           documents=_documents(application), now=timeutil.utcnow(),
+                           kind_names=_kind_names(application),
+                           ctype=competition_type(application.competition))
+
+
+def _documents(application: Application) -> list[Attachment]:
+    return db.session.scalars(select(Attachment).where(
+        Attachment.application_id == application.id).order_by(Attachment.id)).all()
+
+
+def _kinds(application: Application):
+    return competition_type(application.competition).document_kinds(
+        competition_info(application.competition))
+
+
+def _kind_names(application: Application) -> dict:
+    return {k.code: k.label for k in _kinds(application)} | {"other": _("Other")}
+
+
+@bp.route("/applications/<int:application_id>/documents", methods=["POST"])
+@roles_required("applicant")
+def upload(application_id: int):
+    application = own_application(application_id)
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        flash(_("Choose a file to upload."), "error")
+    else:
+        try:
+            uploads.save_attachment(application, request.form.get("kind", ""), file.filename,
+                                    file.read(current_app.config["UPLOAD_MAX_BYTES"] + 1),
+                                    current_user)
+            flash(_("Document added."), "success")
+        except ServiceError as exc:
+            flash(exc.message, "error")
+    return redirect(url_for("applicant.edit", application_id=application.id) + "#documents")
+
+
+@bp.route("/applications/<int:application_id>/documents/<int:attachment_id>/delete",
+          methods=["POST"])
+@roles_required("applicant")
+def remove_document(application_id: int, attachment_id: int):
+    application = own_application(application_id)
+    att = get_or_404(Attachment, attachment_id)
+    if att.application_id != application.id:
+        abort(404)
+    try:
+        uploads.remove_attachment(att, application, current_user)
+        flash(_("Document removed."), "success")
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("applicant.edit", application_id=application.id) + "#documents")
+
+
+@bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
+@roles_required("applicant")
+def withdraw(application_id: int):
+    application = own_application(application_id)
+    try:
+        apps.withdraw(application, current_user, timeutil.utcnow())
+        flash(_("The application was withdrawn."), "success")
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("applicant.view", application_id=application.id))
+
+
+@bp.route("/documents/<int:attachment_id>")
+def download(attachment_id: int):
+    att = get_or_404(Attachment, attachment_id)
+    application = db.session.get(Application, att.application_id)
+    if not can_view_application(current_user, application):
+        abort(404)
+    return send_file(uploads.path_of(att), mimetype=att.content_type, as_attachment=True,
+                     download_name=att.filename)

@@ -1,0 +1,42 @@
+"""Pagination of SELECTs: two queries per page (count and rows), whatever the table size."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from flask import current_app, request
+from sqlalchemy import Select, func, select
+
+from gms.extensions import db
+
+
+@dataclass
+class Page:
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def paginate(query: Select, *, per_page: int | None = None, rows: bool = False) -> Page:
+    """One page of ``query`` (page number from ``?page=``); ``rows`` keeps every column."""
+    per_page = per_page or current_app.config["PER_PAGE"]
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    total = db.session.scalar(select(func.count()).select_from(
+        query.order_by(None).subquery())) or 0
+    result = db.session.execute(query.limit(per_page).offset((page - 1) * per_page))
+    items = list(result.unique().all() if rows else result.unique().scalars().all())
+    return Page(items, page, per_page, total)

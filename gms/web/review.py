@@ -1,0 +1,107 @@
+"""Commission members: their assignments and the score sheet."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from gms import timeutil
+from gms.extensions import db
+from gms.i18n import _, _l
+from gms.models import Assignment, Attachment
+from gms.services import evaluation
+from gms.services.calls import sheet_for
+from gms.services.common import ServiceError, competition_type
+
+from .access import roles_required
+from .pagination import paginate
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+
+ERRORS = {
+    "required": _l("Give a score or mark it not applicable."),
+    "out_of_range": _l("The score is outside the scale."),
+    "bad_step": _l("This scale does not allow that value."),
+    "comment_required": _l("A comment is required for a score this low."),
+}
+
+
+@bp.route("/")
+@roles_required("commission")
+def assignments():
+    rows = paginate(evaluation.assignments_query(current_user))
+    return render_template("review/list.html", assignments=rows)
+
+
+def _mine(assignment_id: int) -> Assignment:
+    a = db.session.get(Assignment, assignment_id)
+    if a is None or a.reviewer_id != current_user.id:
+        abort(404)
+    return a
+
+
+def _parse(form) -> tuple[dict, dict, dict]:
+    scores, comments, bad = {}, {}, {}
+    for key, raw in form.items():
+        if key.startswith("score-"):
+            ckey = key[6:]
+            if raw == "na":
+                scores[ckey] = None
+            elif raw != "":
+                try:
+                    scores[ckey] = Decimal(raw)
+                except InvalidOperation:
+                    bad[ckey] = "out_of_range"
+        elif key.startswith("comment-"):
+            comments[key[8:]] = raw[:5000]
+    return scores, comments, bad
+
+
+@bp.route("/<int:assignment_id>", methods=["GET", "POST"])
+@roles_required("commission")
+def score(assignment_id: int):
+    a = _mine(assignment_id)
+    application = a.application
+    call = application.competition
+    sheet = sheet_for(call)
+    errors: dict = {}
+    status = 200
+    if request.method == "POST":
+        scores, comments, errors = _parse(request.form)
+        comment = request.form.get("comment", "")[:10000]
+        submit = request.form.get("action") == "submit"
+        if not errors:
+            try:
+                errors = evaluation.save_review(a, scores, comments, comment, submit=submit,
+                                                now=timeutil.utcnow())
+            except ServiceError as exc:
+                flash(exc.message, "error")
+                status = exc.status
+        if not errors and status == 200:
+            flash(_("Score sheet submitted.") if submit else _("Scores saved."), "success")
+            return redirect(url_for("review.score", assignment_id=a.id))
+        if errors:
+            flash(_("Some scores need attention."), "error")
+            status = 422
+        values = {k: ("na" if v is None else str(v)) for k, v in scores.items()}
+        notes = comments
+    else:
+        saved = evaluation.scores_of(a)
+        values = {k: ("na" if s.value is None else str(s.value)) for k, s in saved.items()}
+        notes = {k: s.comment or "" for k, s in saved.items()}
+        comment = a.comment or ""
+    others = []
+    if a.status == "submitted":
+        others = db.session.scalars(
+            select(Assignment).where(Assignment.application_id == application.id,
+                                     Assignment.id != a.id, Assignment.status == "submitted")
+            .options(db.joinedload(Assignment.reviewer))).all()
+    documents = db.session.scalars(select(Attachment).where(
+        Attachment.application_id == application.id).order_by(Attachment.id)).all()
+    return render_template(
+        "review/score.html", assignment=a, application=application, call=call, sheet=sheet,
+        values=values, notes=notes, comment=comment, errors=errors, error_text=ERRORS,
+        others=others, documents=documents, ctype=competition_type(call)), status

@@ -1,0 +1,326 @@
+"""Programme staff: calls, screening, assignment, ranking, decisions, outbox and audit log."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from gms import timeutil
+from gms.competition import SettingField
+from gms.extensions import db
+from gms.forms import AssignForm, CallForm, ScreeningForm
+from gms.i18n import _
+from gms.models import (
+    Application,
+    Assignment,
+    Attachment,
+    AuditEntry,
+    Competition,
+    EligibilityCheck,
+    Organisation,
+    OutboxMessage,
+    User,
+)
+from gms.models import applications as A
+from gms.models import calls as C
+from gms.services import applications as apps
+from gms.services import calls as calls_service
+from gms.services import evaluation
+from gms.services.common import ServiceError, application_info, competition_info, registry
+from gms.services.territories import oblasts
+
+from .access import get_or_404, roles_required
+from .pagination import paginate
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+@bp.route("/")
+@roles_required("staff", "finance")
+def calls():
+    counts = (select(Application.competition_id, func.count().label("n"))
+              .where(Application.submitted_at.is_not(None))
+              .group_by(Application.competition_id).subquery())
+    q = (select(Competition, func.coalesce(counts.c.n, 0))
+         .outerjoin(counts, counts.c.competition_id == Competition.id)
+         .order_by(Competition.created_at.desc(), Competition.id.desc()))
+    rows = paginate(q, rows=True)
+    return render_template("staff/calls.html", calls=rows, registry=registry())
+
+
+# ----------------------------------------------------------------------------- call form
+
+def _parse_local(value: str) -> datetime:
+    return timeutil.from_local(datetime.fromisoformat(value))
+
+
+def _settings_values(fields: list[SettingField], source, errors: list[str]) -> dict:
+    out = {}
+    for f in fields:
+        raw = (source.get(f"setting-{f.name}") or "").strip()
+        if f.kind == "bool":
+            out[f.name] = raw in ("on", "1", "true")
+            continue
+        if raw == "":
+            out[f.name] = f.default
+            continue
+        try:
+            if f.kind == "int":
+                out[f.name] = int(raw)
+            elif f.kind == "decimal":
+                out[f.name] = str(Decimal(raw))
+            else:
+                out[f.name] = raw[:2000]
+        except (ValueError, InvalidOperation):
+            errors.append(_("%(field)s: enter a number.", field=f.label))
+            out[f.name] = raw
+    return out
+
+
+def _call_values(form: CallForm, settings: dict) -> dict:
+    return {
+        "title": {lang: getattr(form, f"title_{lang}").data or "" for lang in ("ky", "ru", "en")},
+        "description": {lang: getattr(form, f"description_{lang}").data or ""
+                        for lang in ("ky", "ru", "en")},
+        "oblasts": list(form.oblasts.data or []),
+        "opens_at": _parse_local(form.opens_at.data),
+        "deadline_at": _parse_local(form.deadline_at.data),
+        "budget": form.budget.data, "max_awards": form.max_awards.data,
+        "max_grant": form.max_grant.data, "settings": settings,
+    }
+
+
+def _local_input(value: datetime) -> str:
+    return timeutil.to_local(value).strftime("%Y-%m-%dT%H:%M")
+
+
+@bp.route("/calls/new/<type_key>", methods=["GET", "POST"])
+@bp.route("/calls/<int:call_id>/edit", methods=["GET", "POST"])
+@roles_required("staff")
+def call_form(type_key: str | None = None, call_id: int | None = None):
+    call = get_or_404(Competition, call_id) if call_id else None
+    if call is not None:
+        type_key = call.type_key
+        if call.status != C.DRAFT:
+            flash(_("Only a draft call can be edited."), "error")
+            return redirect(url_for("staff.call", call_id=call.id))
+    ctype = registry().get(type_key or "")
+    if ctype is None:
+        abort(404)
+    form = CallForm()
+    form.oblasts.choices = [(o, o) for o in oblasts()]
+    fields = list(ctype.settings_fields())
+    settings = dict(call.settings) if call else ctype.default_settings()
+    status = 200
+    if request.method == "POST":
+        errors: list[str] = []
+        settings = _settings_values(fields, request.form, errors)
+        if form.validate() and not errors:
+            try:
+                values = _call_values(form, settings)
+                if call is None:
+                    call = calls_service.create_call(type_key, values)
+                else:
+                    calls_service.update_call(call, values)
+                flash(_("Call saved."), "success")
+                return redirect(url_for("staff.call", call_id=call.id))
+            except ValueError:
+                errors.append(_("Enter dates as day, month, year and time."))
+            except ServiceError as exc:
+                errors.append(exc.message)
+        for e in errors:
+            flash(e, "error")
+        status = 422
+    elif call is not None:
+        for lang in ("ky", "ru", "en"):
+            getattr(form, f"title_{lang}").data = call.title.get(lang, "")
+            getattr(form, f"description_{lang}").data = call.description.get(lang, "")
+        form.oblasts.data = call.oblasts
+        form.opens_at.data = _local_input(call.opens_at)
+        form.deadline_at.data = _local_input(call.deadline_at)
+        form.budget.data, form.max_awards.data = call.budget, call.max_awards
+        form.max_grant.data = call.max_grant
+    return render_template("staff/call_form.html", form=form, ctype=ctype, call=call,
+                           fields=fields, settings=settings), status
+
+
+@bp.route("/calls/<int:call_id>")
+@roles_required("staff", "finance")
+def call(call_id: int):
+    c = get_or_404(Competition, call_id)
+    counts = dict(db.session.execute(
+        select(Application.status, func.count()).where(Application.competition_id == c.id)
+        .group_by(Application.status)).all())
+    nxt = calls_service.TRANSITIONS.get(c.status)
+    ctype = registry().get(c.type_key)
+    return render_template("staff/call.html", call=c, counts=counts, next_action=nxt,
+                           ctype=ctype, sheet=calls_service.sheet_for(c) if ctype else None,
+                           reports=ctype.reports(competition_info(c)) if ctype else ())
+
+
+@bp.route("/calls/<int:call_id>/advance", methods=["POST"])
+@roles_required("staff")
+def advance(call_id: int):
+    c = get_or_404(Competition, call_id)
+    try:
+        calls_service.advance(c, request.form.get("action", ""), now=timeutil.utcnow(),
+                              actor_id=current_user.id)
+        flash(_("Done: the call is now “%(status)s”.", status=_(c.status)), "success")
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("staff.call", call_id=c.id))
+
+
+# -------------------------------------------------------------------------- applications
+
+@bp.route("/calls/<int:call_id>/applications")
+@roles_required("staff", "finance")
+def applications(call_id: int):
+    c = get_or_404(Competition, call_id)
+    status = request.args.get("status") or None
+    failed = (select(EligibilityCheck.application_id, func.count().label("n"))
+              .where(EligibilityCheck.passed.is_(False))
+              .group_by(EligibilityCheck.application_id).subquery())
+    reviews = (select(Assignment.application_id, func.count().label("n"),
+                      func.count(Assignment.submitted_at).label("done"))
+               .group_by(Assignment.application_id).subquery())
+    q = (select(Application, func.coalesce(failed.c.n, 0), func.coalesce(reviews.c.n, 0),
+                func.coalesce(reviews.c.done, 0))
+         .outerjoin(failed, failed.c.application_id == Application.id)
+         .outerjoin(reviews, reviews.c.application_id == Application.id)
+         .where(Application.competition_id == c.id, Application.status != A.DRAFT)
+         .options(db.joinedload(Application.organisation))
+         .order_by(Application.submitted_at.asc(), Application.id.asc()))
+    if status:
+        q = q.where(Application.status == status)
+    rows = paginate(q, rows=True)
+    return render_template("staff/applications.html", call=c, rows=rows, status=status)
+
+
+@bp.route("/applications/<int:application_id>")
+@roles_required("staff", "finance")
+def application(application_id: int):
+    a = get_or_404(Application, application_id)
+    if a.status == A.DRAFT:
+        abort(404)
+    checks = db.session.scalars(select(EligibilityCheck).where(
+        EligibilityCheck.application_id == a.id).order_by(EligibilityCheck.rule_code)).all()
+    documents = db.session.scalars(select(Attachment).where(
+        Attachment.application_id == a.id).order_by(Attachment.id)).all()
+    assignments = db.session.scalars(select(Assignment).where(
+        Assignment.application_id == a.id).options(db.joinedload(Assignment.reviewer))).all()
+    screening = ScreeningForm(decision="eligible" if a.status != A.INELIGIBLE else "ineligible")
+    assign_form = AssignForm()
+    assign_form.reviewers.choices = [
+        (u.id, u.name) for u in db.session.scalars(
+            select(User).where(User.role == "commission", User.active.is_(True))
+            .order_by(User.name))]
+    return render_template("staff/application.html", application=a, checks=checks,
+                           documents=documents, assignments=assignments, screening=screening,
+                           assign_form=assign_form, ctype=registry().get(a.competition.type_key))
+
+
+@bp.route("/applications/<int:application_id>/screen", methods=["POST"])
+@roles_required("staff")
+def screen(application_id: int):
+    a = get_or_404(Application, application_id)
+    form = ScreeningForm()
+    if form.validate():
+        try:
+            apps.screen(a, eligible=form.decision.data == "eligible", reason=form.reason.data,
+                        staff=current_user, now=timeutil.utcnow())
+            flash(_("Screening decision recorded."), "success")
+        except ServiceError as exc:
+            flash(exc.message, "error")
+    return redirect(url_for("staff.application", application_id=a.id))
+
+
+@bp.route("/applications/<int:application_id>/assign", methods=["POST"])
+@roles_required("staff")
+def assign(application_id: int):
+    a = get_or_404(Application, application_id)
+    ids = [int(v) for v in request.form.getlist("reviewers") if v.isdigit()]
+    if not ids:
+        flash(_("Choose at least one commission member."), "error")
+    else:
+        try:
+            created = evaluation.assign(a, ids, current_user)
+            flash(_("%(n)d member(s) assigned.", n=len(created)), "success")
+        except ServiceError as exc:
+            flash(exc.message, "error")
+    return redirect(url_for("staff.application", application_id=a.id))
+
+
+# ----------------------------------------------------------------------- ranking, reports
+
+@bp.route("/calls/<int:call_id>/ranking")
+@roles_required("staff")
+def ranking(call_id: int):
+    c = get_or_404(Competition, call_id)
+    if c.status not in (C.EVALUATION, C.DECIDED, C.PUBLISHED):
+        flash(_("The ranking is available from the evaluation stage."), "info")
+        return redirect(url_for("staff.call", call_id=c.id))
+    rows = evaluation.ranking(c)
+    awards = {a.application_id: a for a in evaluation.awards_of(c)}
+    return render_template("staff/ranking.html", call=c, rows=rows, awards=awards,
+                           tie_breaks=evaluation.TIE_BREAKS)
+
+
+@bp.route("/calls/<int:call_id>/reports/<key>")
+@roles_required("staff", "finance")
+def report(call_id: int, key: str):
+    c = get_or_404(Competition, call_id)
+    ctype = registry().get(c.type_key)
+    definition = next((r for r in ctype.reports(competition_info(c)) if r.key == key), None)
+    if definition is None:
+        abort(404)
+    apps_q = (select(Application).where(Application.competition_id == c.id,
+                                        Application.submitted_at.is_not(None))
+              .options(db.joinedload(Application.organisation)
+                       .joinedload(Organisation.territory),
+                       db.joinedload(Application.competition)))
+    infos = [application_info(a) for a in db.session.scalars(apps_q).unique()]
+    header, rows = definition.build(competition_info(c), infos)
+    if request.args.get("format") == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow([str(h) for h in header])
+        writer.writerows(rows)
+        return Response(buf.getvalue(), mimetype="text/csv", headers={
+            "Content-Disposition": f'attachment; filename="{key}-{c.id}.csv"'})
+    return render_template("staff/report.html", call=c, definition=definition, header=header,
+                           rows=rows)
+
+
+# ---------------------------------------------------------------------- outbox and audit
+
+@bp.route("/outbox")
+@roles_required("staff")
+def outbox():
+    rows = paginate(select(OutboxMessage).order_by(OutboxMessage.id.desc()))
+    return render_template("staff/outbox.html", messages=rows)
+
+
+@bp.route("/audit")
+@roles_required("staff")
+def audit_log():
+    q = (select(AuditEntry, User.name).outerjoin(User, User.id == AuditEntry.actor_id)
+         .order_by(AuditEntry.id.desc()))
+    rows = paginate(q, per_page=50, rows=True)
+    return render_template("staff/audit.html", rows=rows)
