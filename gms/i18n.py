@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_currency, format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -21,16 +21,14 @@ __all__ = ["_", "_l", "select_locale", "select_tz", "money", "local_datetime", "
 def select_locale() -> str:
     """The session's choice, then the user's saved language, then the browser's."""
     langs = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in langs:
         return chosen
     if getattr(current_user, "is_authenticated", False) and current_user.locale in langs:
         return current_user.locale
-    if request:
-        best = request.accept_languages.best_match(langs)
-        if best:
-            return best
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return request.accept_languages.best_match(langs) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def select_tz() -> str:

@@ -47,7 +47,6 @@ class SettingField:
     help: Any = ""
 
 
-@dataclass
 class CompetitionType:
     """Base class of competition types; subclasses override what differs.
 
@@ -62,7 +61,10 @@ class CompetitionType:
     description: Any = ""
     version: str = "1"
     applicant_kinds: tuple[str, ...] = ("municipality", "ngo", "initiative_group")
-    templates: Mapping[str, str] = field(default_factory=dict)
+    templates: Mapping[str, str] = {}
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.key} v{self.version}>"
 
     # -- settings ---------------------------------------------------------------------
     def settings_fields(self) -> Sequence[SettingField]:

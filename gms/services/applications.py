@@ -151,17 +151,18 @@ def screen(application: Application, *, eligible: bool, reason: str, staff: User
         raise ServiceError(_("Screening is possible only while the call is in screening."), 409)
     if application.status not in (A.SUBMITTED, A.ELIGIBLE, A.INELIGIBLE):
         raise ServiceError(_("Only submitted applications are screened."), 409)
+    reason = (reason or "").strip()
     automatic = all(c.passed or not c.blocking for c in db.session.scalars(
         select(EligibilityCheck).where(EligibilityCheck.application_id == application.id)))
-    if (not eligible or eligible != automatic) and not reason.strip():
+    if (not eligible or eligible != automatic) and not reason:
         raise ServiceError(_("Give a reason for this decision."))
     old = application.status
     application.status = A.ELIGIBLE if eligible else A.INELIGIBLE
-    application.screening_reason = reason.strip() or None
+    application.screening_reason = reason or None
     application.screened_by_id = staff.id
     application.screened_at = now
     audit.record("application.screened", application,
-                 {"eligible": eligible, "automatic": automatic, "reason": reason.strip()},
+                 {"eligible": eligible, "automatic": automatic, "reason": reason},
                  actor_id=staff.id)
     commit()
     _event(application, old, application.status)
