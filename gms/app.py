@@ -92,7 +92,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_tz)
     i18n.init_app(app)
     web.init_app(app)
-    for bp in sorted(pm.hook.gms_register_blueprints(), key=lambda b: b.name):
+    blueprints = [bp for group in pm.hook.gms_register_blueprints() for bp in group or ()]
+    for bp in sorted(blueprints, key=lambda b: b.name):
         app.register_blueprint(bp, url_prefix=f"/p/{bp.name}")
     celery_init_app(app)
     pm.hook.gms_app_init(app=app)
