@@ -70,7 +70,7 @@ class Recorder:
 
 RECORDER = Recorder()
 pytestmark = [pytest.mark.gms_plugins(), pytest.mark.gms_config(
-    EXTRA_PLUGINS={"toy": ToyPlugin(), "recorder": RECORDER})]
+    EXTRA_PLUGINS={"toy": ToyPlugin(), "recorder": RECORDER}, BABEL_DEFAULT_LOCALE="en")]
 
 
 @pytest.fixture(autouse=True)

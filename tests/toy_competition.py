@@ -75,4 +75,4 @@ class ToyPlugin:
         return [ToyCompetition()]
 
 
-TOY = {"EXTRA_PLUGINS": {"toy": ToyPlugin()}}
+TOY = {"EXTRA_PLUGINS": {"toy": ToyPlugin()}, "BABEL_DEFAULT_LOCALE": "en"}

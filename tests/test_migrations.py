@@ -1,0 +1,90 @@
+"""The Alembic migrations build exactly the schema the models describe.
+
+A model change without a migration fails here. To add the migration:
+
+    python3 dev.py migration "what changed"
+
+(see gms/migrations/README). Runs on SQLite, and on PostgreSQL when GMS_TEST_DATABASE_URL is
+set (in a schema of its own, so the session's test database is left alone).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from urllib.parse import quote
+
+import flask_migrate
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, inspect, text
+
+from gms.extensions import db
+from gms.testing.fixtures import _sqlalchemy_url
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """An empty database: a new SQLite file, or a new PostgreSQL schema."""
+    url = os.environ.get("GMS_TEST_DATABASE_URL")
+    if not url:
+        yield "sqlite:///" + str(tmp_path / "empty.sqlite3")
+        return
+    schema = f"gms_migrations_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(_sqlalchemy_url(url))
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    sep = "&" if "?" in url else "?"
+    try:
+        yield f"{url}{sep}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture
+def migration_app(make_app, empty_database_url):
+    # every in-repo plugin is enabled, so tables a plugin declares are compared too
+    return make_app({"SQLALCHEMY_DATABASE_URI": empty_database_url})
+
+
+def _differences(app) -> list:
+    with app.app_context(), db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        return compare_metadata(context, db.metadata)
+
+
+def _tables(app) -> set[str]:
+    with app.app_context():
+        return set(inspect(db.engine).get_table_names())
+
+
+def test_upgrade_from_empty_matches_the_models(migration_app):
+    assert _tables(migration_app) == set()
+    with migration_app.app_context():
+        flask_migrate.upgrade()
+    assert {t.name for t in db.metadata.sorted_tables} <= _tables(migration_app)
+    differences = _differences(migration_app)
+    assert differences == [], (
+        "the models and the migrations differ; add a migration with\n"
+        '    python3 dev.py migration "what changed"\n' + "\n".join(map(str, differences)))
+
+
+def test_downgrade_to_base_and_up_again(migration_app):
+    with migration_app.app_context():
+        flask_migrate.upgrade()
+        flask_migrate.downgrade(revision="base")
+    assert _tables(migration_app) <= {"alembic_version"}
+    with migration_app.app_context():
+        flask_migrate.upgrade()
+    assert _differences(migration_app) == []
+
+
+def test_one_head(app):
+    with app.app_context():
+        config = app.extensions["migrate"].migrate.get_config()
+    heads = ScriptDirectory.from_config(config).get_heads()
+    assert len(heads) == 1, f"several migration heads, merge them: {heads}"

@@ -1,0 +1,93 @@
+"""Uploads: type by content, size limits, clear messages, nothing half-written."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from sqlalchemy import func, select
+
+from gms.extensions import db
+from gms.models import Application, Attachment, User
+from gms.services import uploads
+from gms.services.common import ServiceError
+
+from .helpers import login, toy_round
+from .toy_competition import TOY
+
+pytestmark = [pytest.mark.gms_plugins(), pytest.mark.gms_config(**TOY)]
+
+
+def _docx() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("word/document.xml", "<w/>")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("data,expected", [
+    (b"%PDF-1.7 ...", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n....", "image/png"),
+    (b"\xff\xd8\xff\xe0....", "image/jpeg"),
+    (_docx(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    (b"MZ\x90\x00 an exe", None),
+    (b"<html><script>alert(1)</script>", None),
+    (b"PK\x03\x04 not really a zip", None),
+])
+def test_sniff_by_content(data, expected):
+    assert uploads.sniff(data) == expected
+
+
+def _draft(app):
+    with app.app_context():
+        ids = toy_round(status="open")
+        a = db.session.get(Application, ids["apps_a"][0])
+        a.status = "draft"
+        db.session.commit()
+        return ids, a.id
+
+
+def test_bad_files_get_clear_messages_and_nothing_is_stored(app, client):
+    ids, app_id = _draft(app)
+    login(client, "a@x.kg")
+    cases = [
+        ("empty.pdf", b"", "is empty"),
+        ("report.pdf", b"MZ\x90\x00 really an exe", "is not a PDF"),
+        ("big.pdf", b"%PDF-" + b"0" * (app.config["UPLOAD_MAX_BYTES"]), "too large"),
+    ]
+    for name, data, message in cases:
+        r = client.post(f"/applications/{app_id}/documents", data={
+            "kind": "plan", "file": (io.BytesIO(data), name)},
+            content_type="multipart/form-data", follow_redirects=True)
+        assert message in r.get_data(as_text=True), name
+    r = client.post(f"/applications/{app_id}/documents", data={"kind": "plan"},
+                    follow_redirects=True)
+    assert "Choose a file" in r.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Attachment)) == 0
+
+
+def test_stored_under_generated_name_outside_the_web_root(app):
+    ids, app_id = _draft(app)
+    with app.app_context():
+        user = db.session.get(User, ids["a"])
+        att = uploads.save_attachment(db.session.get(Application, app_id), "plan",
+                                      "C:\\Users\\x\\..\\plan.pdf", b"%PDF-1.4", user)
+        assert att.filename == "plan.pdf" and len(att.stored_name) == 32
+        path = uploads.path_of(att)
+        assert path.read_bytes() == b"%PDF-1.4"
+        assert "static" not in str(path)
+        with pytest.raises(ServiceError, match="kind of document"):
+            uploads.save_attachment(db.session.get(Application, app_id), "nonsense", "a.pdf",
+                                    b"%PDF-1.4", user)
+
+
+def test_request_over_the_limit_gets_a_page_not_a_crash(app, client):
+    ids, app_id = _draft(app)
+    login(client, "a@x.kg")
+    r = client.post(f"/applications/{app_id}/documents", data={
+        "kind": "plan", "file": (io.BytesIO(b"%PDF-" + b"0" * (13 * 2**20)), "huge.pdf")},
+        content_type="multipart/form-data")
+    assert r.status_code == 413
+    assert "too large" in r.get_data(as_text=True)
