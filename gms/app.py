@@ -86,7 +86,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from gms import i18n, web
+    from gms import cli, i18n, web
     from gms.tasks import celery_init_app
 
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_tz)
@@ -96,5 +96,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     for bp in sorted(blueprints, key=lambda b: b.name):
         app.register_blueprint(bp, url_prefix=f"/p/{bp.name}")
     celery_init_app(app)
+    cli.init_app(app)
     pm.hook.gms_app_init(app=app)
     return app

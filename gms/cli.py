@@ -6,7 +6,11 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from gms.app import create_app
+
+def create_app():
+    from gms.app import create_app as factory
+
+    return factory()
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)
@@ -14,7 +18,13 @@ def main() -> None:
     """GMS: grant and competition management."""
 
 
-@main.command("plugins")
+def init_app(app) -> None:
+    """Add the GMS commands to ``app.cli`` (so ``gms`` and the test runner both see them)."""
+    for command in (plugins_command, demo_command, close_due_calls_command, audit_group):
+        app.cli.add_command(command)
+
+
+@click.command("plugins")
 @with_appcontext
 def plugins_command() -> None:
     """List discovered and enabled plugins with their competition types."""
@@ -32,7 +42,7 @@ def plugins_command() -> None:
                 click.echo(f"    {ctype.key} v{ctype.version}: {ctype.label}")
 
 
-@main.command("demo")
+@click.command("demo")
 @click.option("--load-only", is_flag=True, help="Load the demo data and exit.")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
@@ -51,7 +61,7 @@ def demo_command(load_only: bool, host: str, port: int) -> None:
         current_app.run(host=host, port=port, debug=False, use_reloader=False)
 
 
-@main.command("close-due-calls")
+@click.command("close-due-calls")
 @with_appcontext
 def close_due_calls_command() -> None:
     """Close calls past their deadline now (the scheduler does this every minute)."""
@@ -59,3 +69,22 @@ def close_due_calls_command() -> None:
     from gms.timeutil import utcnow
 
     click.echo(f"closed {close_due_calls(utcnow())} call(s)")
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """The hash-chained audit log."""
+
+
+@audit_group.command("verify")
+@with_appcontext
+def audit_verify_command() -> None:
+    """Check the audit log's hash chain; exit 1 at the first broken link."""
+    from gms.services.audit import verify
+
+    broken = verify()
+    if broken is None:
+        click.echo("audit log intact")
+    else:
+        click.echo(f"audit log broken at entry {broken}", err=True)
+        raise SystemExit(1)

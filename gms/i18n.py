@@ -6,13 +6,16 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_currency, format_date, format_datetime, get_locale
+from babel import numbers
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from gms.timeutil import to_local
 
+# Kyrgyzstan's regional variants, whose currency symbol for KGS is "сом"
+REGIONAL = {"ru": "ru_KG", "ky": "ky_KG"}
 LANGUAGE_NAMES = {"ky": "Кыргызча", "ru": "Русский", "en": "English"}
 
 __all__ = ["_", "_l", "select_locale", "select_tz", "money", "local_datetime", "init_app"]
@@ -40,11 +43,13 @@ def money(value: Decimal | int | None, whole: bool = True) -> str:
     if value is None:
         return "—"
     value = Decimal(value)
+    lang = str(get_locale())
+    locale = REGIONAL.get(lang, lang)
     fmt = None
     if whole and value == value.to_integral_value():
-        fmt = "#,##0\u00a0¤" if str(get_locale()) in ("ky", "ru") else "¤#,##0"
-    return format_currency(value, current_app.config["CURRENCY"], format=fmt,
-                           currency_digits=not whole)
+        fmt = "#,##0\u00a0¤" if lang in REGIONAL else "¤#,##0"
+    return numbers.format_currency(value, current_app.config["CURRENCY"], format=fmt,
+                                   locale=locale, currency_digits=fmt is None)
 
 
 def local_datetime(value: datetime | None, fmt: str = "medium") -> str:

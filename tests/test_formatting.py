@@ -1,0 +1,43 @@
+"""Money in KGS and times in Asia/Bishkek, per locale."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from flask_babel import force_locale
+
+from gms.i18n import local_datetime, money
+from gms.timeutil import from_local, to_local
+
+pytestmark = pytest.mark.gms_plugins()
+
+
+@pytest.mark.parametrize("locale,expected", [
+    ("ru", "1\xa0000\xa0000\xa0сом"),
+    ("ky", "1\xa0000\xa0000\xa0сом"),
+    ("en", "KGS1,000,000"),
+])
+def test_whole_som(app, locale, expected):
+    with app.test_request_context(), force_locale(locale):
+        assert money(Decimal("1000000")) == expected
+
+
+def test_som_with_tyiyn(app):
+    with app.test_request_context(), force_locale("ru"):
+        assert money(Decimal("1000000.50")) == "1\xa0000\xa0000,50\xa0сом"
+    with app.test_request_context(), force_locale("en"):
+        assert money(Decimal("1000000.50")) == "KGS1,000,000.50"
+        assert money(None) == "—"
+
+
+def test_bishkek_time(app):
+    utc = datetime(2017, 3, 28, 11, 30, tzinfo=UTC)
+    with app.test_request_context():
+        assert to_local(utc).strftime("%H:%M") == "17:30"
+        assert from_local(datetime(2017, 3, 28, 17, 30)) == utc
+        with force_locale("ru"):
+            assert "17:30" in local_datetime(utc)
+        with force_locale("en"):
+            assert "5:30" in local_datetime(utc)
