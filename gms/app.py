@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import secrets
 import tomllib
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader
+from sqlalchemy import event
 
 from gms import defaults
 from gms.extensions import babel, csrf, db, login_manager, migrate
@@ -16,7 +18,8 @@ from gms.hooks.manager import build_plugin_manager
 
 
 def _load_config(app: Flask, test_config: dict | None) -> None:
-    app.config.from_object(defaults)
+    app.config.update({k: copy.deepcopy(getattr(defaults, k))
+                       for k in dir(defaults) if k.isupper()})
     named = os.environ.get("GMS_CONFIG_FILE")
     if named:
         app.config.from_file(os.path.abspath(named), load=tomllib.load, text=False)
@@ -57,6 +60,13 @@ def _instance_secret(app: Flask) -> str:
     return path.read_text().strip()
 
 
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """SQLite enforces foreign keys only when asked, per connection."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the GMS app: configuration, extensions, plugins, blueprints, Celery."""
     app = Flask("gms", instance_relative_config=True)
@@ -81,7 +91,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs)
     app.jinja_loader = ChoiceLoader(loaders)
 
+    if app.config.get("PROXY_FIX"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, **app.config["PROXY_FIX"])
     db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            event.listen(db.engine, "connect", _sqlite_pragmas)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -53,7 +53,7 @@ def demo_command(load_only: bool, host: str, port: int) -> None:
 
     demo.ensure_schema()
     logins = demo.load()
-    click.echo("Demo log-ins (password for all: %s):" % demo.PASSWORD)
+    click.echo(f"Demo log-ins (password for all: {demo.PASSWORD}):")
     for role, email in logins:
         click.echo(f"  {role:<12} {email}")
     if not load_only:

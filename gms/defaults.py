@@ -39,4 +39,6 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 CELERY: dict = {}
+# Behind a TLS-terminating proxy: e.g. {"x_for": 1, "x_proto": 1, "x_host": 1}
+PROXY_FIX: dict = {}
 CLOSE_CALLS_EVERY_SECONDS = 60

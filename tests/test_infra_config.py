@@ -51,9 +51,6 @@ def test_layers_defaults_file_instance_env_test_config(make_app, tmp_path, monke
     monkeypatch.setenv("GMS_SMTP_HOST", "smtp.env")  # not JSON: a string
     monkeypatch.setenv("GMS_MAIL_SENDER", "env@example.org")
     monkeypatch.setenv("GMS_PLUGIN_CONFIG__small_grants", '{"max_share": 0.5}')
-    # create_app nests into the defaults' own dict (see the xfail test below): keep the
-    # change inside this test
-    monkeypatch.setattr(defaults, "PLUGIN_CONFIG", {})
 
     app = make_app({**NO_PLUGINS, "MAIL_SENDER": "test@example.org"}, test_defaults=False,
                    instance_path=instance)
@@ -68,9 +65,6 @@ def test_layers_defaults_file_instance_env_test_config(make_app, tmp_path, monke
     assert cfg["MAIL_SENDER"] == "test@example.org"  # test config beats everything
 
 
-@pytest.mark.xfail(reason="core: _load_config puts gms.defaults' own dicts and lists into "
-                   "app.config, so GMS_A__B (and any in-place change) alters them for later "
-                   "apps; deep-copy the defaults")
 def test_apps_do_not_share_the_mutable_defaults(make_app, monkeypatch):
     monkeypatch.setattr(defaults, "PLUGIN_CONFIG", {})
     monkeypatch.setenv("GMS_PLUGIN_CONFIG__small_grants", '{"max_share": 0.5}')

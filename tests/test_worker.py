@@ -70,8 +70,6 @@ def test_worker_delivers_an_outbox_message(app, celery_worker_process):
 
 
 def test_worker_closes_calls_past_their_deadline(app, celery_worker_process):
-    from gms.tasks import close_due_calls
-
     now = datetime.now(UTC)
     with app.app_context():
         due = Competition(type_key="small_grants", status="open", title={"en": "Past due"},
@@ -84,7 +82,7 @@ def test_worker_closes_calls_past_their_deadline(app, celery_worker_process):
         db.session.commit()
         due_id, running_id = due.id, running.id
 
-    close_due_calls.delay()
+    app.extensions["celery"].tasks["gms.close_due_calls"].delay()
 
     def closed():
         return db.session.get(Competition, due_id).status == "closed"

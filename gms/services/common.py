@@ -35,10 +35,9 @@ def commit() -> None:
     pending = db.session.info.pop("gms.outbox", [])
     db.session.commit()
     if pending:
-        from gms.tasks import deliver_message
-
+        deliver = current_app.extensions["celery"].tasks["gms.deliver_message"]
         for message_id in pending:
-            deliver_message.delay(message_id)
+            deliver.delay(message_id)
 
 
 def hooks():

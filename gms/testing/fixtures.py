@@ -24,13 +24,21 @@ Markers
     chromium. Both skip when what they need is missing, but **fail** when ``CI`` is set.
 
 Fixtures
-    ``app_config`` (dict, override it in a module to change every app there), ``app``,
-    ``csrf_app``, ``make_app(overrides=None, *, test_defaults=True, instance_path=None)``,
-    ``app_ctx``,
-    ``client``, ``runner``, ``make_user(role="applicant", organisation=None, email=None,
-    password=PASSWORD, **fields)``, ``login(client, user, password=None, via="form")``,
-    ``territories``, ``query_counter``, ``clock``, ``celery_worker_process``,
-    ``live_server``, ``browser``, ``page``.
+    ``app_config``          the dict ``app`` is built from; override it in a module
+    ``app``, ``csrf_app``   the app (CSRF off / on)
+    ``make_app``            ``make_app(overrides=None, *, test_defaults=True,
+                            instance_path=None)``: more apps in one test
+    ``app_ctx``             a test request context pushed for the whole test
+    ``client``, ``runner``  test client (:class:`IsolatedClient`) and Click runner
+    ``make_user``           ``make_user(role="applicant", organisation=None, email=None,
+                            password=PASSWORD, **fields) -> User``
+    ``login``               ``login(client, user, password=None, *, via="form")``; also
+                            importable as ``gms.testing.login``
+    ``territories``         loads the SOATE reference; returns the number of rows
+    ``query_counter``       ``with query_counter() as q: ...; assert q.count <= n, str(q)``
+    ``clock``               ``clock.set(datetime)``, ``clock.advance(hours=1)``
+    ``celery_worker_process``  a real worker (session); ``.app_config`` to send to it
+    ``live_server``, ``browser``, ``page``  threaded server, Debian chromium, a fresh page
 
 Time
     ``clock`` replaces ``datetime`` inside :mod:`gms.timeutil`, so ``gms.timeutil.utcnow``
@@ -143,8 +151,11 @@ def _migrate(url: str, instance: Path) -> None:
     """Bring the database at ``url`` to the newest revision through Flask-Migrate."""
     import flask_migrate
 
-    app = _create_app({"TESTING": True, "SECRET_KEY": "test", "PLUGINS": [],
-                       "SQLALCHEMY_DATABASE_URI": url}, instance)
+    hermetic = {k: v for k, v in os.environ.items()
+                if not k.startswith("GMS_") or k.startswith("GMS_TEST_")}
+    with mock.patch.dict(os.environ, hermetic, clear=True):
+        app = _create_app({"TESTING": True, "SECRET_KEY": "test", "PLUGINS": [],
+                           "SQLALCHEMY_DATABASE_URI": url}, instance)
     try:
         with app.app_context():
             flask_migrate.upgrade()
@@ -200,7 +211,7 @@ class PostgresDatabase:
         if self.engine is None:
             from sqlalchemy import create_engine
 
-            self.engine = create_engine(_sqlalchemy_url(self.url), poolclass=None)
+            self.engine = create_engine(_sqlalchemy_url(self.url))
         return self.engine
 
     def url_for(self, tmp_path: Path) -> str:
@@ -625,18 +636,26 @@ def celery_worker_process(gms_databases, tmp_path_factory):
 
 
 def _forget_queue(broker: str, queue: str) -> None:
-    """Best effort: remove the test queue's leftovers from Redis."""
+    """Best effort: remove the test queue and its bindings from Redis."""
     if not broker.startswith("redis"):
         return
     try:
         import redis
 
         client = redis.Redis.from_url(broker)
-        client.delete(queue)
-        for key in client.scan_iter("_kombu.binding.*"):
-            for member in client.smembers(key):
-                if queue.encode() in member:
-                    client.srem(key, member)
+        name = queue.encode()
+        for key in client.scan_iter(match=f"*{queue}*"):
+            client.delete(key)
+        for key in client.scan_iter(match="_kombu.binding*"):
+            kind = client.type(key)
+            if kind == b"set":
+                stale = [m for m in client.smembers(key) if name in m]
+                if stale:
+                    client.srem(key, *stale)
+            elif kind == b"zset":
+                stale = [m for m in client.zrange(key, 0, -1) if name in m]
+                if stale:
+                    client.zrem(key, *stale)
         client.close()
     except Exception:  # noqa: BLE001 - cleanup must never fail the run
         pass
