@@ -140,7 +140,7 @@ class CallForm(FlaskForm):
     deadline_at = StringField(_l("Deadline (Bishkek time)"), validators=[DataRequired()],
                               render_kw={"type": "datetime-local"})
     budget = DecimalField(_l("Budget envelope, KGS"), places=2,
-                          validators=[InputRequired(), NumberRange(min=1, max=10**11)])
+                          validators=[InputRequired(), NumberRange(min=0, max=10**11)])
     max_awards = IntegerField(_l("Number of awards (empty: no limit)"),
                               validators=[Optional(), NumberRange(min=1, max=100000)])
     max_grant = DecimalField(_l("Maximum grant, KGS (empty: no limit)"), places=2,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from .awards import WithinEnvelope
@@ -102,9 +103,12 @@ class CompetitionType:
         """Documents applicants upload."""
         return ()
 
-    def requested_amount(self, answers: Mapping[str, Any]):
-        """The amount requested, read from the answers."""
-        return answers.get("requested_amount")
+    def requested_amount(self, answers: Mapping[str, Any]) -> Decimal | None:
+        """The amount requested, read from the answers (``None`` when missing or not a number)."""
+        try:
+            return Decimal(str(answers["requested_amount"]))
+        except (KeyError, ArithmeticError, ValueError):
+            return None
 
     # -- reporting --------------------------------------------------------------------
     def reports(self, competition: CompetitionInfo) -> Sequence[ReportDefinition]:

@@ -49,8 +49,7 @@ def _store_answers(application: Application, answers: dict, now: datetime) -> No
     ctype = competition_type(application.competition)
     application.answers = answers
     application.title = str(answers.get("title") or "")[:300]
-    amount = ctype.requested_amount(answers)
-    application.requested_amount = amount if amount not in ("", None) else None
+    application.requested_amount = ctype.requested_amount(answers)
     application.updated_at = now
 
 

@@ -38,13 +38,13 @@ TRANSITIONS = {
 def _validate(values: dict) -> None:
     if values["deadline_at"] <= values["opens_at"]:
         raise ServiceError(_("The deadline must be after the opening."))
-    if Decimal(values["budget"]) <= 0:
-        raise ServiceError(_("The budget must be a positive amount."))
+    if Decimal(values["budget"]) < 0:
+        raise ServiceError(_("The budget cannot be negative."))
     if not any((values.get("title") or {}).values()):
         raise ServiceError(_("Give the call a title in at least one language."))
 
 
-def create_call(type_key: str, values: dict) -> Competition:
+def create_call(type_key: str, values: dict, actor_id: int | None = None) -> Competition:
     """Create a draft call of ``type_key`` with the type's default settings."""
     from .common import registry
 
@@ -55,12 +55,12 @@ def create_call(type_key: str, values: dict) -> Competition:
     _validate(values)
     call = Competition(type_key=type_key, status=C.DRAFT, **values)
     db.session.add(call)
-    audit.record("call.created", call, {"type": type_key})
+    audit.record("call.created", call, {"type": type_key}, actor_id=actor_id)
     commit()
     return call
 
 
-def update_call(call: Competition, values: dict) -> Competition:
+def update_call(call: Competition, values: dict, actor_id: int | None = None) -> Competition:
     """Edit a call; only drafts may change (settings are frozen once open)."""
     if call.status != C.DRAFT:
         raise ServiceError(_("Only a draft call can be edited."))
@@ -71,7 +71,7 @@ def update_call(call: Competition, values: dict) -> Competition:
         if key in values and getattr(call, key) != values[key]:
             changed[key] = str(values[key])
             setattr(call, key, values[key])
-    audit.record("call.updated", call, {"changed": sorted(changed)})
+    audit.record("call.updated", call, {"changed": sorted(changed)}, actor_id=actor_id)
     commit()
     return call
 

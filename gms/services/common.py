@@ -78,9 +78,8 @@ def application_info(a: Application, answers: dict | None = None,
     """A frozen view of an application (optionally with unsaved ``answers``)."""
     answers = a.answers if answers is None else answers
     ctype = competition_type(a.competition)
-    amount = ctype.requested_amount(answers)
     return ApplicationInfo(
         id=a.id, competition=competition_info(a.competition),
         organisation=organisation_info(a.organisation), answers=answers,
-        requested_amount=Decimal(str(amount)) if amount not in (None, "") else None,
+        requested_amount=ctype.requested_amount(answers),
         attachment_kinds=attachment_kinds, other_applications=other_applications)

@@ -134,9 +134,9 @@ def call_form(type_key: str | None = None, call_id: int | None = None):
             try:
                 values = _call_values(form, settings)
                 if call is None:
-                    call = calls_service.create_call(type_key, values)
+                    call = calls_service.create_call(type_key, values, current_user.id)
                 else:
-                    calls_service.update_call(call, values)
+                    calls_service.update_call(call, values, current_user.id)
                 flash(_("Call saved."), "success")
                 return redirect(url_for("staff.call", call_id=call.id))
             except ValueError:

@@ -1,0 +1,69 @@
+"""Coded answers of the small-grants form, with their labels (English msgids)."""
+
+from __future__ import annotations
+
+from gms.i18n import _l
+
+# Issues of local significance (doc 002 list); never a delegated state power.
+ISSUE_AREAS = (
+    ("water_supply", _l("Drinking water supply")),
+    ("sewerage", _l("Sewerage")),
+    ("local_roads", _l("Local roads and bridges")),
+    ("street_lighting", _l("Street lighting")),
+    ("waste", _l("Waste collection and disposal")),
+    ("parks", _l("Parks and green areas")),
+    ("sport", _l("Sport")),
+    ("libraries_culture", _l("Libraries and culture")),
+    ("leisure", _l("Leisure")),
+    ("youth", _l("Youth")),
+    ("public_transport", _l("Public transport")),
+    ("heritage", _l("Historical and cultural heritage")),
+    ("preschool", _l("Pre-school education")),
+)
+
+# Where residents chose the priority; each has its evidence document kind.
+PRIORITY_SOURCES = (
+    ("zhmba", _l("Participatory needs assessment session (ЖМБА / СИНС)")),
+    ("public_hearing", _l("Public hearing")),
+    ("village_gathering", _l("Village gathering")),
+)
+EVIDENCE_KIND_OF_SOURCE = {
+    "zhmba": "zhmba_report",
+    "public_hearing": "hearing_minutes",
+    "village_gathering": "gathering_minutes",
+}
+PRIORITY_EVIDENCE_KINDS = ("zhmba_report", "hearing_minutes", "gathering_minutes")
+
+# Funding sources of a budget line; everything but "grant" is co-financing.
+GRANT = "grant"
+BUDGET_SOURCES = (
+    (GRANT, _l("Grant (this programme)")),
+    ("local_budget", _l("Local budget")),
+    ("community_cash", _l("Community contribution in cash")),
+    ("in_kind", _l("Community contribution in kind")),
+    ("labour", _l("Community contribution in labour")),
+    ("other_donors", _l("Other donors and funds")),
+)
+SOURCE_CODES = tuple(code for code, _label in BUDGET_SOURCES)
+
+
+def label_of(choices, code) -> str:
+    """The translated label of ``code`` in ``choices``; the code itself when unknown."""
+    for value, label in choices:
+        if value == code:
+            return str(label)
+    return "" if code in (None, "") else str(code)
+
+
+# Documents an applicant uploads (codes of domain README section 2); the core adds "other".
+DOCUMENT_LABELS = {
+    "council_resolution": _l("Resolution (токтом) of the local council approving the project"),
+    "budget_publication": _l("Proof that the local budget is published (board, website, "
+                             "citizens' budget)"),
+    "zhmba_report": _l("Report of the participatory needs assessment (ЖМБА / СИНС)"),
+    "hearing_minutes": _l("Minutes of the public hearing"),
+    "gathering_minutes": _l("Minutes of the village gathering"),
+    "zhmba_protocol": _l("Session protocols with participant lists and photos"),
+    "vote_tally": _l("Vote tally of the priorities by village"),
+    "joint_action_plan": _l("Joint action plan (БАП)"),
+}

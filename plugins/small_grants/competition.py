@@ -1,0 +1,226 @@
+"""The small-grants competition type: investment grants into local budgets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from gms.competition import (
+    CompetitionInfo,
+    CompetitionType,
+    Criterion,
+    DocumentKind,
+    EligibilityRule,
+    ReportDefinition,
+    Scale,
+    ScoringSheet,
+    SettingField,
+    WithinEnvelope,
+)
+from gms.i18n import _l
+
+from . import reports, rules
+from .budget import to_decimal
+from .choices import DOCUMENT_LABELS
+
+KEY = "small_grants"
+
+# (key, points, label, guidance), 100 points in all (domain README 3.2)
+RUBRIC: tuple[tuple[str, int, dict, dict], ...] = (
+    ("community_priority", 25, {
+        "ky": "Жамааттын артыкчылыгы",
+        "ru": "Приоритет сообщества",
+        "en": "Community priority",
+    }, {
+        "ky": "Көйгөйдү тургундар өздөрү тандаганбы? ЖМБА добуштарындагы орду, коомдук "
+              "угууда же элеттик чогулушта тандалганы жана датасы бар далилдер (протокол, "
+              "добуштардын жыйынтыгы, кеңештин токтому). Биринчи орундагы, көп добуш алган, "
+              "чакыруу ачылганга чейин тандалган көйгөйгө жогорку балл коюлат; далили жок же "
+              "грант үчүн гана тандалган көйгөйгө төмөн балл.",
+        "ru": "Выбрали ли проблему сами жители? Место в подсчёте голосов СИНС (ЖМБА), выбор "
+              "на общественных слушаниях или сельском сходе, датированные доказательства "
+              "(протокол, итоги голосования, постановление кенеша). Высокий балл — проблема "
+              "на первых местах по голосам, выбранная до объявления конкурса; низкий — нет "
+              "доказательств или приоритет определён только ради гранта.",
+        "en": "Did residents choose this problem themselves? Rank in the ЖМБА vote tally, or "
+              "choice at a public hearing or village gathering, with dated evidence (protocol, "
+              "tally, council resolution). High: a top-ranked problem chosen before the call "
+              "opened. Low: no evidence, or a priority set only for this grant.",
+    }),
+    ("relevance", 15, {
+        "ky": "Актуалдуулугу жана пайда алуучулар",
+        "ru": "Актуальность и благополучатели",
+        "en": "Relevance and beneficiaries",
+    }, {
+        "ky": "Долбоор жергиликтүү маанидеги маселени чечеби (мамлекеттик ыйгарым укук "
+              "эмес)? Канча тургун, анын ичинде аялдар, канча айыл пайда алат; көйгөй "
+              "так сүрөттөлгөнбү.",
+        "ru": "Решает ли проект вопрос местного значения (а не делегированное "
+              "государственное полномочие)? Сколько жителей, в том числе женщин, и сколько "
+              "сёл получат пользу; ясно ли описана проблема.",
+        "en": "Does the project solve an issue of local significance (not a delegated state "
+              "power)? How many residents, how many women and villages benefit; is the "
+              "problem clearly described.",
+    }),
+    ("feasibility", 15, {
+        "ky": "Ишке ашырылышы",
+        "ru": "Реализуемость",
+        "en": "Feasibility",
+    }, {
+        "ky": "Иш-чаралар максаттарга жетүүгө алып барабы, 12 айдын ичинде аткарылабы; "
+              "мамлекеттик сатып алуулар пландалганбы, тастыкталган адис барбы; "
+              "көрсөткүчтөр ченелеби.",
+        "ru": "Ведут ли мероприятия к целям, укладываются ли в 12 месяцев; готов ли план "
+              "закупок и есть ли сертифицированный специалист; измеримы ли показатели.",
+        "en": "Do the activities lead to the objectives within 12 months; is procurement "
+              "planned, with a certified specialist; are the indicators measurable.",
+    }),
+    ("budget", 15, {
+        "ky": "Бюджет",
+        "ru": "Бюджет",
+        "en": "Budget",
+    }, {
+        "ky": "Чыгашалар негиздүү, толук жана иш-чараларга шайкеш келеби; бирдиктин баасы "
+              "рыноктук баага туура келеби; арифметикалык каталар жокпу.",
+        "ru": "Обоснованы ли расходы, полны ли они и соответствуют ли мероприятиям; "
+              "соответствуют ли цены за единицу рыночным; нет ли арифметических ошибок.",
+        "en": "Are the costs justified, complete and matched to the activities; are unit "
+              "costs at market prices; is the arithmetic right.",
+    }),
+    ("cofinancing", 10, {
+        "ky": "Кошумча каржылоо",
+        "ru": "Софинансирование",
+        "en": "Co-financing",
+    }, {
+        "ky": "Жергиликтүү бюджеттен, жамааттан (акча, буюм, эмгек) жана башка "
+              "донорлордон салымдын үлүшү жана анын ишенимдүүлүгү (токтом, бюджеттеги "
+              "берене).",
+        "ru": "Доля вклада местного бюджета, сообщества (деньги, материалы, труд) и других "
+              "доноров и его надёжность (постановление, статья в бюджете).",
+        "en": "Share of contributions from the local budget, the community (cash, in kind, "
+              "labour) and other donors, and how firm they are (resolution, budget article).",
+    }),
+    ("sustainability", 10, {
+        "ky": "Туруктуулук",
+        "ru": "Устойчивость",
+        "en": "Sustainability",
+    }, {
+        "ky": "Долбоордон кийин натыйжаны ким жана кандай каражат менен кармайт; "
+              "тейлөө жергиликтүү бюджетте каралганбы.",
+        "ru": "Кто и на какие средства будет содержать результат после проекта; "
+              "предусмотрено ли содержание в местном бюджете.",
+        "en": "Who will maintain the result after the project and with what money; is upkeep "
+              "planned in the local budget.",
+    }),
+    ("transparency", 10, {
+        "ky": "Ачыктык жана мониторинг",
+        "ru": "Прозрачность и мониторинг",
+        "en": "Transparency and monitoring",
+    }, {
+        "ky": "Бюджет маалыматы жарыяланганбы; жергиликтүү кеңеш жана тургундар (демилгелүү "
+              "топ, БМжБ тобу) мониторинг жүргүзөбү; жыйынтыктар коомчулукка кантип "
+              "билдирилет.",
+        "ru": "Опубликована ли бюджетная информация; ведут ли мониторинг местный кенеш и "
+              "жители (инициативная группа, группа совместного мониторинга); как об итогах "
+              "сообщат населению.",
+        "en": "Is budget information published; do the council and residents (initiative "
+              "group, joint M&E group) monitor the project; how will results be reported "
+              "back.",
+    }),
+)
+
+COMMENT_BELOW_PERCENT = 40  # a comment is required for scores under 40% of the maximum
+
+
+def _document(code: str, required: bool = False) -> DocumentKind:
+    return DocumentKind(code, DOCUMENT_LABELS[code], required)
+
+
+@dataclass
+class SmallGrantsCompetition(CompetitionType):
+    """Investment grants to municipalities for projects on residents' priorities.
+
+    A dataclass like its base, so the class-level values below are the instance defaults.
+    """
+
+    key: str = KEY
+    label: Any = _l("Small grants: investment projects on residents' priorities")
+    description: Any = _l(
+        "Grants of up to 1,000,000 KGS into the local budget of an aiyl okmotu or mayor's "
+        "office, for a project on a problem residents chose as a priority at participatory "
+        "sessions (ЖМБА / СИНС), a public hearing or a village gathering. Up to two "
+        "applications and two grants per municipality per round; projects last up to 12 "
+        "months; the best-scored applications are funded within the envelope.")
+    version: str = "1"
+    applicant_kinds: tuple[str, ...] = ("municipality",)
+    templates: Mapping[str, str] = field(
+        default_factory=lambda: {"application": f"{KEY}/application.html"})
+
+    # -- settings ---------------------------------------------------------------------
+    def settings_fields(self) -> Sequence[SettingField]:
+        d = rules.DEFAULTS
+        return (
+            SettingField("max_grant_kgs", _l("Maximum grant per project, KGS"), "decimal",
+                         d["max_grant_kgs"]),
+            SettingField("max_applications_per_organisation",
+                         _l("Applications per municipality"), "int",
+                         d["max_applications_per_organisation"]),
+            SettingField("max_awards_per_organisation", _l("Grants per municipality"), "int",
+                         d["max_awards_per_organisation"]),
+            SettingField("min_cofinancing_percent",
+                         _l("Minimum co-financing, percent of the project budget"), "decimal",
+                         d["min_cofinancing_percent"],
+                         _l("Share of the budget paid from sources other than the grant.")),
+            SettingField("max_duration_months", _l("Maximum project duration, months"), "int",
+                         d["max_duration_months"]),
+        )
+
+    # -- judging ----------------------------------------------------------------------
+    def criteria(self, competition: CompetitionInfo) -> Sequence[Criterion]:
+        return tuple(
+            Criterion(key=key, label=dict(label), scale=Scale(min=0, max=points, step=0.5),
+                      weight=1, guidance=dict(guidance),
+                      comment_below=points * COMMENT_BELOW_PERCENT / 100)
+            for key, points, label, guidance in RUBRIC)
+
+    def scoring_sheet(self, competition: CompetitionInfo) -> ScoringSheet:
+        return ScoringSheet(criteria=tuple(self.criteria(competition)), aggregate="sum",
+                            reviewers_per_application=3)
+
+    def eligibility_rules(self, competition: CompetitionInfo) -> Sequence[EligibilityRule]:
+        return rules.build_rules(competition)
+
+    def award_policy(self, competition: CompetitionInfo) -> WithinEnvelope:
+        return WithinEnvelope(
+            max_awards=competition.max_awards,
+            per_organisation=rules.setting_int(competition.settings,
+                                               "max_awards_per_organisation"),
+            max_grant=rules.max_grant_limit(competition))
+
+    # -- applying ---------------------------------------------------------------------
+    def application_form(self, competition: CompetitionInfo):
+        from .forms import SmallGrantsForm
+
+        return SmallGrantsForm
+
+    def document_kinds(self, competition: CompetitionInfo) -> Sequence[DocumentKind]:
+        return (
+            _document("council_resolution", required=True),
+            _document("budget_publication", required=True),
+            _document("zhmba_report"),
+            _document("hearing_minutes"),
+            _document("gathering_minutes"),
+            _document("zhmba_protocol"),
+            _document("vote_tally"),
+            _document("joint_action_plan"),
+            # "other" is offered by the core for every competition
+        )
+
+    def requested_amount(self, answers: Mapping[str, Any]):
+        """The requested amount as a Decimal (``None`` when missing or not a number)."""
+        return to_decimal(answers.get("requested_amount"))
+
+    # -- reporting --------------------------------------------------------------------
+    def reports(self, competition: CompetitionInfo) -> Sequence[ReportDefinition]:
+        return reports.definitions()

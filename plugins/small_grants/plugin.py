@@ -1,0 +1,17 @@
+"""Hook implementations of the small-grants plugin: its only contact with pluggy."""
+
+from gms.hooks import hookimpl
+
+
+@hookimpl
+def gms_register_competition_types():
+    from .competition import SmallGrantsCompetition
+
+    return [SmallGrantsCompetition()]
+
+
+@hookimpl
+def gms_app_init(app):
+    from .views import init_jinja
+
+    init_jinja(app)

@@ -1,0 +1,171 @@
+"""Small grants inside the app: the applicant's form and documents over HTTP, the plugin's
+read-only template, the reports page, and a round decided through the services."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from gms.extensions import db
+from gms.models import (
+    Application,
+    Assignment,
+    Award,
+    Competition,
+    Organisation,
+    Territory,
+    User,
+)
+from plugins.small_grants.tests.factories import ANSWERS, formdata
+
+pytestmark = pytest.mark.gms_plugins("small_grants")
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+BOROLDOI, AK_TAL = "41708213808000", "41704220808000"
+SCORES = {"community_priority": 22, "relevance": 13, "feasibility": 12.5, "budget": 12,
+          "cofinancing": 7, "sustainability": 8, "transparency": 8.5}
+
+
+def _org(code: str) -> Organisation:
+    t = db.session.get(Territory, code)
+    org = Organisation(kind="municipality", name=t.display_name, territory_code=code,
+                       oblast=t.oblast)
+    db.session.add(org)
+    db.session.commit()
+    return org
+
+
+def _created(response, pattern):
+    m = re.search(pattern, response.headers["Location"])
+    assert m, response.headers["Location"]
+    return int(m.group(1))
+
+
+@pytest.fixture
+def round_(app, clock, make_user, territories):
+    """An open small-grants call (10% minimum co-financing) and the people of a round."""
+    from gms.services import calls
+
+    now = clock.now
+    with app.app_context():
+        orgs = [_org(BOROLDOI).id, _org(AK_TAL).id]
+    people = {
+        "staff": make_user("staff", locale="en"),
+        "a": make_user("applicant", orgs[0], locale="en"),
+        "b": make_user("applicant", orgs[1], locale="en"),
+        "members": [make_user("commission", locale="en") for _i in range(3)],
+    }
+    with app.app_context():
+        call = calls.create_call("small_grants", {
+            "title": {"en": "Small grants 2026", "ru": "Малые гранты 2026"},
+            "description": {}, "oblasts": ["Чуйская область", "Нарынская область"],
+            "opens_at": now - timedelta(days=30), "deadline_at": now + timedelta(days=10),
+            "budget": Decimal(1500000), "max_awards": None, "max_grant": None,
+            "settings": {"min_cofinancing_percent": "10"}})
+        calls.advance(call, "open", now=now, actor_id=people["staff"].id)
+        people["call"] = call.id
+    return people
+
+
+def _apply(client, call_id, answers=None, documents=("council_resolution", "budget_publication",
+                                                    "zhmba_report")):
+    r = client.post(f"/calls/{call_id}/apply")
+    app_id = _created(r, r"/applications/(\d+)")
+    page = client.get(f"/applications/{app_id}")
+    assert page.status_code == 200
+    assert 'name="budget_lines-5-unit_cost"' in page.get_data(as_text=True)
+    data = formdata(answers)
+    data["action"] = "save"
+    assert client.post(f"/applications/{app_id}", data=data).status_code == 302
+    for kind in documents:
+        r = client.post(f"/applications/{app_id}/documents",
+                        data={"kind": kind, "file": (io.BytesIO(PDF), f"{kind}.pdf")},
+                        content_type="multipart/form-data")
+        assert r.status_code == 302
+    data["action"] = "submit"
+    return app_id, client.post(f"/applications/{app_id}", data=data)
+
+
+def test_apply_view_and_report(app, client, login, round_):
+    login(client, round_["a"])
+    app_id, r = _apply(client, round_["call"])
+    assert r.status_code == 302, r.get_data(as_text=True)
+    with app.app_context():
+        application = db.session.get(Application, app_id)
+        assert application.status == "submitted"
+        assert application.requested_amount == Decimal("950000.00")
+        assert application.answers == ANSWERS
+
+    html = client.get(f"/applications/{app_id}/view").get_data(as_text=True)
+    for text in ("Drinking water supply", "Труба ПЭ 110 мм", "Total budget",
+                 "Participatory needs assessment session", "17.39"):
+        assert text in html, text
+
+    # a second application without documents or co-financing is refused, with reasons
+    poor = dict(ANSWERS, budget_lines=ANSWERS["budget_lines"][:3])
+    second, r = _apply(client, round_["call"], poor, documents=())
+    assert r.status_code == 422
+    page = r.get_data(as_text=True)
+    assert "this call requires at least 10%" in page
+    assert "Attach the resolution" in page
+    with app.app_context():
+        assert db.session.get(Application, second).status == "draft"
+
+    login(client, round_["staff"])
+    r = client.get(f"/staff/calls/{round_['call']}/reports/small_grants.cofinancing")
+    assert r.status_code == 200 and "Local budget" in r.get_data(as_text=True)
+    r = client.get(f"/staff/calls/{round_['call']}/reports/small_grants.issue_areas"
+                   "?format=csv")
+    assert "Drinking water supply,1,950000.00" in r.get_data(as_text=True)
+
+
+def test_round_is_decided_within_envelope_and_limits(app, client, login, clock, round_):
+    from gms.services import applications as apps
+    from gms.services import calls, evaluation
+
+    ids = []
+    for user, times in ((round_["a"], 3), (round_["b"], 1)):
+        login(client, user)
+        for i in range(times):
+            amount = str(700000 - 100000 * i)
+            answers = dict(ANSWERS, requested_amount=f"{amount}.00", budget_lines=[
+                {"item": "Работы", "unit": "услуга", "quantity": "1", "unit_cost": amount,
+                 "source": "grant"},
+                {"item": "Вклад бюджета", "unit": "услуга", "quantity": "1",
+                 "unit_cost": "100000", "source": "local_budget"}])
+            app_id, r = _apply(client, round_["call"], answers)
+            ids.append((app_id, r.status_code))
+    # the third application of the same municipality is refused
+    assert [code for _id, code in ids] == [302, 302, 422, 302]
+    submitted = [app_id for app_id, code in ids if code == 302]
+
+    later = clock.advance(days=11)
+    with app.app_context():
+        call = db.session.get(Competition, round_["call"])
+        staff = db.session.get(User, round_["staff"].id)
+        calls.close_due_calls(later)
+        calls.advance(call, "start_screening", now=later, actor_id=staff.id)
+        for app_id in submitted:
+            apps.screen(db.session.get(Application, app_id), eligible=True, reason="",
+                        staff=staff, now=later)
+        calls.advance(call, "start_evaluation", now=later, actor_id=staff.id)
+        members = [m.id for m in round_["members"]]
+        for app_id in submitted:
+            evaluation.assign(db.session.get(Application, app_id), members, staff)
+        for n, app_id in enumerate(submitted):
+            for a in db.session.scalars(select(Assignment).where(
+                    Assignment.application_id == app_id)):
+                scores = {k: v - n for k, v in SCORES.items()}
+                assert evaluation.save_review(a, scores, {}, "", submit=True, now=later) == {}
+        calls.advance(call, "decide", now=later, actor_id=staff.id)
+        awards = {a.application_id: a for a in db.session.scalars(select(Award))}
+        first, second, of_b = submitted
+        # a's two applications (700k, 600k) are funded; b's (700k) does not fit in 1.5M
+        assert (awards[first].outcome, awards[first].amount) == ("funded", Decimal(700000))
+        assert awards[second].outcome == "funded"
+        assert (awards[of_b].outcome, awards[of_b].reason) == ("reserve", "envelope")
