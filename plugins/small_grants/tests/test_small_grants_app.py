@@ -1,5 +1,5 @@
 """Small grants inside the app: the applicant's form and documents over HTTP, the plugin's
-read-only template, the reports page, and a round decided through the services."""
+read-only template, the reports page, and a whole round through HTTP, role by role."""
 
 from __future__ import annotations
 
@@ -16,10 +16,8 @@ from gms.models import (
     Application,
     Assignment,
     Award,
-    Competition,
     Organisation,
     Territory,
-    User,
 )
 from plugins.small_grants.tests.factories import ANSWERS, formdata
 
@@ -125,8 +123,6 @@ def test_apply_view_and_report(app, client, login, round_):
 
 
 def test_round_is_decided_within_envelope_and_limits(app, client, login, clock, round_):
-    from gms.services import applications as apps
-    from gms.services import calls, evaluation
 
     ids = []
     for user, times in ((round_["a"], 3), (round_["b"], 1)):
@@ -144,28 +140,52 @@ def test_round_is_decided_within_envelope_and_limits(app, client, login, clock, 
     assert [code for _id, code in ids] == [302, 302, 422, 302]
     submitted = [app_id for app_id, code in ids if code == 302]
 
+    # the deadline passes; from here on every role acts through HTTP
     later = clock.advance(days=11)
+    call_id = round_["call"]
     with app.app_context():
-        call = db.session.get(Competition, round_["call"])
-        staff = db.session.get(User, round_["staff"].id)
-        calls.close_due_calls(later)
-        calls.advance(call, "start_screening", now=later, actor_id=staff.id)
-        for app_id in submitted:
-            apps.screen(db.session.get(Application, app_id), eligible=True, reason="",
-                        staff=staff, now=later)
-        calls.advance(call, "start_evaluation", now=later, actor_id=staff.id)
-        members = [m.id for m in round_["members"]]
-        for app_id in submitted:
-            evaluation.assign(db.session.get(Application, app_id), members, staff)
+        from gms.services.calls import close_due_calls
+
+        assert close_due_calls(later) == 1
+    login(client, round_["staff"])
+
+    def advance(action):
+        r = client.post(f"/staff/calls/{call_id}/advance", data={"action": action},
+                        follow_redirects=True)
+        assert r.status_code == 200 and "flash error" not in r.get_data(as_text=True), action
+
+    advance("start_screening")
+    for app_id in submitted:
+        client.post(f"/staff/applications/{app_id}/screen", data={"decision": "eligible"})
+    advance("start_evaluation")
+    members = round_["members"]
+    for app_id in submitted:
+        client.post(f"/staff/applications/{app_id}/assign",
+                    data={"reviewers": [str(m.id) for m in members]})
+    with app.app_context():
+        assignment_of = {(a.application_id, a.reviewer_id): a.id
+                         for a in db.session.scalars(select(Assignment))}
+    assert len(assignment_of) == 3 * len(submitted)
+    for member in members:
+        login(client, member)
         for n, app_id in enumerate(submitted):
-            for a in db.session.scalars(select(Assignment).where(
-                    Assignment.application_id == app_id)):
-                scores = {k: v - n for k, v in SCORES.items()}
-                assert evaluation.save_review(a, scores, {}, "", submit=True, now=later) == {}
-        calls.advance(call, "decide", now=later, actor_id=staff.id)
+            form = {f"score-{k}": str(v - n) for k, v in SCORES.items()}
+            r = client.post(f"/review/{assignment_of[(app_id, member.id)]}",
+                            data={**form, "action": "submit"})
+            assert r.status_code == 302, r.get_data(as_text=True)
+    login(client, round_["staff"])
+    ranking = client.get(f"/staff/calls/{call_id}/ranking").get_data(as_text=True)
+    assert ranking.index("83.00") < ranking.index("76.00")  # 83 = sum of SCORES
+    advance("decide")
+    advance("publish")
+    with app.app_context():
         awards = {a.application_id: a for a in db.session.scalars(select(Award))}
         first, second, of_b = submitted
         # a's two applications (700k, 600k) are funded; b's (700k) does not fit in 1.5M
         assert (awards[first].outcome, awards[first].amount) == ("funded", Decimal(700000))
         assert awards[second].outcome == "funded"
         assert (awards[of_b].outcome, awards[of_b].reason) == ("reserve", "envelope")
+    client.post("/logout")
+    results = client.get(f"/calls/{call_id}/results")
+    assert results.status_code == 200
+    assert results.get_data(as_text=True).count("funded") >= 2

@@ -1,0 +1,1 @@
+"""Browser journeys: Debian's chromium driven by Playwright against a live server."""
