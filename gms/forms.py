@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import wtforms
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -30,10 +31,27 @@ from wtforms.validators import (
     Optional,
 )
 
+from gms.form_messages import TRANSLATIONS
 from gms.i18n import _l
 
 
-class ApplicationForm(FlaskForm):
+class Form(FlaskForm):
+    """Base of GMS forms: CSRF-protected, with WTForms' messages in the user's language."""
+
+    class Meta:
+        def get_translations(self, form):
+            return TRANSLATIONS
+
+
+class SubForm(wtforms.Form):
+    """Base of sub-forms (rows of a table inside a form): no CSRF token of their own."""
+
+    class Meta:
+        def get_translations(self, form):
+            return TRANSLATIONS
+
+
+class ApplicationForm(Form):
     """Base of every application form: a title and the requested amount in KGS.
 
     Plugins subclass it and add their fields. ``answers()`` gives the JSON stored on the
@@ -94,12 +112,12 @@ def _jsonable(value):
     return value
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     name = StringField(_l("Your full name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=10, max=200)])
@@ -114,18 +132,18 @@ class RegisterForm(FlaskForm):
                            validators=[Optional(), Length(max=300)])
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
 
 
-class ResetForm(FlaskForm):
+class ResetForm(Form):
     password = PasswordField(_l("New password"),
                              validators=[DataRequired(), Length(min=10, max=200)])
     confirm = PasswordField(_l("Repeat the password"),
                             validators=[EqualTo("password", message=_l("Passwords differ."))])
 
 
-class CallForm(FlaskForm):
+class CallForm(Form):
     """A call's common fields; the type's settings are added by the view."""
 
     title_ky = StringField(_l("Title (Kyrgyz)"), validators=[Length(max=300)])
@@ -147,16 +165,18 @@ class CallForm(FlaskForm):
                              validators=[Optional(), NumberRange(min=1, max=10**11)])
 
 
-class ScreeningForm(FlaskForm):
+class ScreeningForm(Form):
     decision = SelectField(_l("Decision"), choices=[("eligible", _l("Eligible")),
                                                     ("ineligible", _l("Not eligible"))])
     reason = TextAreaField(_l("Reason"), validators=[Length(max=5000)])
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     reviewers = SelectMultipleField(_l("Commission members"), coerce=int)
 
 
-__all__ = ["ApplicationForm", "BooleanField", "DecimalField", "FieldList", "FormField",
-           "IntegerField", "SelectField", "StringField", "TextAreaField", "DataRequired",
-           "InputRequired", "Length", "NumberRange", "Optional"]
+__all__ = [
+    "ApplicationForm", "Form", "SubForm", "BooleanField", "DecimalField", "FieldList",
+    "FormField", "IntegerField", "SelectField", "StringField", "TextAreaField", "DataRequired",
+    "InputRequired", "Length", "NumberRange", "Optional",
+]

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from babel import numbers
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,7 +18,8 @@ from gms.timeutil import to_local
 REGIONAL = {"ru": "ru_KG", "ky": "ky_KG"}
 LANGUAGE_NAMES = {"ky": "Кыргызча", "ru": "Русский", "en": "English"}
 
-__all__ = ["_", "_l", "select_locale", "select_tz", "money", "local_datetime", "init_app"]
+__all__ = ["_", "_l", "ngettext", "select_locale", "select_tz", "money", "local_datetime",
+           "init_app"]
 
 
 def select_locale() -> str:

@@ -54,7 +54,7 @@ def _catalog(po: Path):
 
 
 def _ids(msgid) -> tuple[str, ...]:
-    return msgid if isinstance(msgid, (tuple, list)) else (msgid,)
+    return tuple(msgid) if isinstance(msgid, (tuple, list)) else (msgid,)
 
 
 def _strings(msgstr) -> tuple[str, ...]:

@@ -6,8 +6,6 @@ from gms.competition import EligibilityRule
 from gms.hooks import hookimpl
 from gms.i18n import _
 
-KIND_NAMES = {"municipality": "municipality", "ngo": "NGO", "initiative_group": "initiative group"}
-
 
 @hookimpl
 def gms_extra_eligibility_rules(competition, competition_type):

@@ -83,3 +83,11 @@ def application_info(a: Application, answers: dict | None = None,
         organisation=organisation_info(a.organisation), answers=answers,
         requested_amount=ctype.requested_amount(answers),
         attachment_kinds=attachment_kinds, other_applications=other_applications)
+
+
+def document_names(ctype: CompetitionType | None, competition: Competition) -> dict:
+    """Document kind code → label, for the call's type (with the core's "other")."""
+    from gms.i18n import _
+
+    kinds = ctype.document_kinds(competition_info(competition)) if ctype else ()
+    return {k.code: k.label for k in kinds} | {"other": _("Other")}

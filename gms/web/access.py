@@ -6,6 +6,7 @@ from functools import wraps
 
 from flask import Flask, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
 from gms.extensions import db, login_manager
@@ -93,6 +94,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def _service_error(exc: ServiceError):
         return render_template("error.html", message=exc.message), exc.status
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(exc):
+        return render_template("error.html", message=_l(
+            "Your session expired or the form was sent twice. Go back, reload the page and "
+            "send it again.")), 400
 
     for code in (400, 403, 404, 405, 413, 500):
         app.register_error_handler(code, _error_page(code))

@@ -24,7 +24,12 @@ from gms.models import applications as A
 from gms.models import calls as C
 from gms.services import applications as apps
 from gms.services import uploads
-from gms.services.common import ServiceError, competition_info, competition_type
+from gms.services.common import (
+    ServiceError,
+    competition_info,
+    competition_type,
+    document_names,
+)
 
 from .access import can_view_application, get_or_404, own_application, roles_required
 from .pagination import paginate
@@ -127,7 +132,7 @@ def _kinds(application: Application):
 
 
 def _kind_names(application: Application) -> dict:
-    return {k.code: k.label for k in _kinds(application)} | {"other": _("Other")}
+    return document_names(competition_type(application.competition), application.competition)
 
 
 @bp.route("/applications/<int:application_id>/documents", methods=["POST"])

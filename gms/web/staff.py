@@ -24,7 +24,7 @@ from gms import timeutil
 from gms.competition import SettingField
 from gms.extensions import db
 from gms.forms import AssignForm, CallForm, ScreeningForm
-from gms.i18n import _
+from gms.i18n import STATUS_NAMES, _, ngettext
 from gms.models import (
     Application,
     Assignment,
@@ -41,7 +41,13 @@ from gms.models import calls as C
 from gms.services import applications as apps
 from gms.services import calls as calls_service
 from gms.services import evaluation
-from gms.services.common import ServiceError, application_info, competition_info, registry
+from gms.services.common import (
+    ServiceError,
+    application_info,
+    competition_info,
+    document_names,
+    registry,
+)
 from gms.services.territories import oblasts
 
 from .access import get_or_404, roles_required
@@ -180,7 +186,7 @@ def advance(call_id: int):
     try:
         calls_service.advance(c, request.form.get("action", ""), now=timeutil.utcnow(),
                               actor_id=current_user.id)
-        flash(_("Done: the call is now “%(status)s”.", status=_(c.status)), "success")
+        flash(_("Done: the call is now “%(status)s”.", status=STATUS_NAMES[c.status]), "success")
     except ServiceError as exc:
         flash(exc.message, "error")
     return redirect(url_for("staff.call", call_id=c.id))
@@ -224,6 +230,7 @@ def application(application_id: int):
         Attachment.application_id == a.id).order_by(Attachment.id)).all()
     assignments = db.session.scalars(select(Assignment).where(
         Assignment.application_id == a.id).options(db.joinedload(Assignment.reviewer))).all()
+    ctype = registry().get(a.competition.type_key)
     screening = ScreeningForm(decision="eligible" if a.status != A.INELIGIBLE else "ineligible")
     assign_form = AssignForm()
     assign_form.reviewers.choices = [
@@ -232,7 +239,8 @@ def application(application_id: int):
             .order_by(User.name))]
     return render_template("staff/application.html", application=a, checks=checks,
                            documents=documents, assignments=assignments, screening=screening,
-                           assign_form=assign_form, ctype=registry().get(a.competition.type_key))
+                           assign_form=assign_form, ctype=ctype,
+                           kind_names=document_names(ctype, a.competition))
 
 
 @bp.route("/applications/<int:application_id>/screen", methods=["POST"])
@@ -260,7 +268,8 @@ def assign(application_id: int):
     else:
         try:
             created = evaluation.assign(a, ids, current_user)
-            flash(_("%(n)d member(s) assigned.", n=len(created)), "success")
+            flash(ngettext("%(num)d member assigned.", "%(num)d members assigned.",
+                           len(created)), "success")
         except ServiceError as exc:
             flash(exc.message, "error")
     return redirect(url_for("staff.application", application_id=a.id))

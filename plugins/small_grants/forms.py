@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from wtforms import Form
 from wtforms.fields import DateField
 from wtforms.validators import Regexp, StopValidation, ValidationError
 
@@ -25,6 +24,7 @@ from gms.forms import (
     Optional,
     SelectField,
     StringField,
+    SubForm,
     TextAreaField,
 )
 from gms.i18n import _, _l
@@ -72,10 +72,10 @@ def _text(label, required: bool = True, max_length: int = TEXT_MAX, **kwargs):
     return TextAreaField(label, validators=[*checks, Length(max=max_length)], **kwargs)
 
 
-class BudgetLineForm(Form):
+class BudgetLineForm(SubForm):
     """One budget line; a row with no item, quantity or unit cost is ignored.
 
-    A plain :class:`wtforms.Form`, so the rows carry no CSRF token of their own.
+    A :class:`gms.forms.SubForm`, so the rows carry no CSRF token of their own.
     """
 
     item = StringField(_l("Item"), validators=[Optional(), Length(max=300)])
