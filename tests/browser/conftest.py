@@ -1,4 +1,4 @@
-"""Fixtures and helpers of the browser journeys (tests/browser/).
+"""Fixtures of the browser journeys (tests/browser/).
 
 ``demo``        the demo instance (``gms.demo.load()``) at the frozen ``clock`` time
                 (2026-03-02 10:00 in Bishkek), so dates and screenshots are deterministic
@@ -13,6 +13,7 @@ Helpers (``log_in``, ``pdf``, ``pdf_file``) live in ``tests/browser/support.py``
 from __future__ import annotations
 
 import pytest
+
 
 @pytest.fixture
 def demo(app, clock):

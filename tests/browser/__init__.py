@@ -1,1 +1,0 @@
-"""Browser journeys: Debian's chromium driven by Playwright against a live server."""

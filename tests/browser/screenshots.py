@@ -1,0 +1,131 @@
+"""Screenshots of the main pages for docs/screenshots/, taken in headless chromium.
+
+Run ``.venv/bin/python -m tests.browser.screenshots`` from the repository root. It runs this
+file through pytest (so it uses the same fixtures as the journeys: a migrated test database,
+the demo data at a frozen clock, a live server and Debian's chromium) and writes:
+
+    calls.png, application-form.png, application-form-mobile.png, score-sheet.png,
+    staff-call.png, ranking.png, results.png
+
+The file is not named ``test_*.py``, so the normal test suite never rewrites the images.
+Pages are in Russian, the interface's default language; ``GMS_SCREENSHOTS_DIR`` writes
+elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = Path(os.environ.get("GMS_SCREENSHOTS_DIR") or ROOT / "docs" / "screenshots")
+
+pytestmark = pytest.mark.browser
+
+
+def _shoot(page, name: str, full_page: bool = True) -> None:
+    """Save ``page``; a full-page shot first grows the viewport to the whole page, so the
+    sticky bar of the application form sits at the form's end, not over a field."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    page.wait_for_load_state("networkidle")
+    size = page.viewport_size
+    if full_page:
+        height = page.evaluate("document.documentElement.scrollHeight")
+        page.set_viewport_size({"width": size["width"], "height": max(height, size["height"])})
+    try:
+        page.screenshot(path=str(OUT / name), full_page=full_page, animations="disabled")
+    finally:
+        page.set_viewport_size(size)
+
+
+@pytest.fixture
+def fourth_member(app, demo):
+    """A fourth commission member, assigned to the best application of round 1, who has
+    scored part of it (so the sheet is open and the running total shows)."""
+    from gms.extensions import db
+    from gms.models import Application, Competition, User
+    from gms.services import accounts, evaluation
+    from gms.testing.fixtures import PASSWORD
+
+    with app.app_context():
+        call = next(c for c in db.session.scalars(select(Competition))
+                    if c.title.get("en") == "Small Grants Programme: round 1 (demo)")
+        best = evaluation.ranking(call)[0]
+        application = db.session.get(Application, best.application_id)
+        staff = db.session.scalar(select(User).where(User.role == "staff"))
+        member = User(email="commission4@demo.gms.kg", name="Асель Бекова", role="commission",
+                      locale="ru", password_hash=accounts.hash_password(PASSWORD))
+        db.session.add(member)
+        db.session.commit()
+        (assignment,) = evaluation.assign(application, [member.id], staff)
+        evaluation.save_review(
+            assignment, {"community_priority": Decimal("22.5"), "relevance": Decimal("13"),
+                         "feasibility": Decimal("12")}, {}, "", submit=False,
+            now=call.deadline_at)
+        return {"email": member.email, "password": PASSWORD, "assignment": assignment.id}
+
+
+def test_screenshots(app, demo, fourth_member, live_server, page, new_page):
+    from .support import DEMO_PASSWORD, log_in
+
+    base = live_server
+
+    # the public list of calls
+    page.goto(base + "/")
+    _shoot(page, "calls.png")
+
+    # an applicant's draft with its eligibility list, on a desktop and on a phone
+    log_in(page, base, "applicant1@demo.gms.kg", DEMO_PASSWORD)
+    page.locator("tbody a").first.click()
+    page.locator(".rules").wait_for()
+    _shoot(page, "application-form.png")
+    phone = new_page(width=390, height=844)
+    log_in(phone, base, "applicant1@demo.gms.kg", DEMO_PASSWORD)
+    phone.goto(page.url)
+    phone.locator(".rules").wait_for()
+    _shoot(phone, "application-form-mobile.png")
+
+    # a commission member's score sheet, half filled in
+    member = new_page()
+    log_in(member, base, fourth_member["email"], fourth_member["password"])
+    member.goto(f"{base}/review/{fourth_member['assignment']}")
+    member.locator("#score-budget").select_option("12.5")
+    member.locator("#score-cofinancing").select_option("7.5")
+    _shoot(member, "score-sheet.png")
+    member.locator("#score-sustainability").select_option("8.0")
+    member.locator("#score-transparency").select_option("7.5")
+    member.locator("#score-form button[value=submit]").click()  # so the ranking shows 4/4
+    member.locator("#score-form select:disabled").first.wait_for()
+
+    # staff: the call in evaluation, the decision, the ranking, the published results
+    staff = new_page()
+    log_in(staff, base, "staff@demo.gms.kg", DEMO_PASSWORD)
+    staff.get_by_role("link", name="Программа малых грантов: 1-й раунд").click()
+    _shoot(staff, "staff-call.png")
+    staff.locator("form[action$='/advance'] button").click()  # decide the awards
+    staff.locator("a[href$='/ranking']").click()
+    _shoot(staff, "ranking.png")
+    staff.locator("h1 a").click()
+    staff.locator("form[action$='/advance'] button").click()  # publish the results
+    visitor = new_page()
+    visitor.goto(staff.url.replace("/staff/calls/", "/calls/") + "/results")
+    _shoot(visitor, "results.png")
+
+    for name in ("calls", "application-form", "application-form-mobile", "score-sheet",
+                 "staff-call", "ranking", "results"):
+        assert (OUT / f"{name}.png").stat().st_size > 10_000, name
+
+
+def main() -> int:
+    os.chdir(ROOT)
+    return pytest.main([str(Path(__file__).resolve()), "-q", "-p", "no:cacheprovider",
+                        *sys.argv[1:]])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
