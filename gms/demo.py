@@ -274,8 +274,8 @@ def _preview_calls(now: datetime) -> dict[str, dict]:
                       "partners. No money: a memorandum of cooperation, advice and training."},
             "oblasts": ["Ошская область"], "opens_at": opens,
             "deadline_at": _at(today + timedelta(days=21), 17),
-            # the core needs a positive envelope; pilots receive no money
-            "budget": Decimal(1), "max_awards": 12},
+            # pilots receive no money
+            "budget": Decimal(0), "max_awards": 12},
         "local_initiative": {
             "title": {"ky": "«Жергиликтүү демилге» сынагы (демо)",
                       "ru": "Конкурс «Местная инициатива» (демо)",

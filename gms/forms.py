@@ -59,7 +59,7 @@ class ApplicationForm(Form):
     """
 
     title = StringField(_l("Project title"), validators=[DataRequired(), Length(max=300)])
-    requested_amount = DecimalField(_l("Requested amount, KGS"), places=2,
+    requested_amount = DecimalField(_l("Requested amount, KGS"), places=None,
                                     validators=[InputRequired(), NumberRange(min=0)])
 
     @classmethod
@@ -67,6 +67,7 @@ class ApplicationForm(Form):
         """A form filled from stored answers (strings turned back into numbers and dates)."""
         form = cls(formdata=None, data=answers or {}, **kwargs)
         _coerce_fields(form)
+        _add_spare_rows(form)
         return form
 
     def answers(self) -> dict:
@@ -88,13 +89,31 @@ def _coerce_fields(form) -> None:
             _coerce_one(field)
 
 
+def _add_spare_rows(form, spare: int = 2) -> None:
+    """Give every table (FieldList) at least ``spare`` empty rows after the filled ones."""
+    for field in form:
+        if isinstance(field, FieldList):
+            filled = sum(1 for e in field.entries if _has_data(e.data))
+            while len(field.entries) < filled + spare and (
+                    field.max_entries is None or len(field.entries) < field.max_entries):
+                field.append_entry()
+
+
+def _has_data(value) -> bool:
+    if isinstance(value, dict):
+        return any(_has_data(v) for v in value.values())
+    return value not in (None, "", [])
+
+
 def _coerce_one(field) -> None:
-    if not isinstance(field.data, str) or not field.data:
+    """Stored answers hold numbers and dates as text: turn them back (whole som lose cents)."""
+    if field.data in (None, ""):
         return
     try:
         if isinstance(field, DecimalField):
-            field.data = Decimal(field.data)
-        elif isinstance(field, DateField):
+            value = Decimal(str(field.data))
+            field.data = value.quantize(Decimal(1)) if value == value.to_integral() else value
+        elif isinstance(field, DateField) and isinstance(field.data, str):
             field.data = date.fromisoformat(field.data)
     except (ValueError, ArithmeticError):
         field.data = None

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from babel import numbers
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, get_locale, ngettext
+from flask_babel import format_date, format_time, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -53,11 +53,19 @@ def money(value: Decimal | int | None, whole: bool = True) -> str:
                                    locale=locale, currency_digits=fmt is None)
 
 
-def local_datetime(value: datetime | None, fmt: str = "medium") -> str:
-    """A UTC instant shown in the programme's time zone."""
+def local_datetime(value: datetime | None) -> str:
+    """A UTC instant shown in the programme's time zone, to the minute."""
     if value is None:
         return "—"
-    return format_datetime(to_local(value), fmt, rebase=False)
+    local = to_local(value)
+    return f"{format_date(local, 'medium')}, {format_time(local, 'short', rebase=False)}"
+
+
+def number(value, pattern: str = "#,##0.##") -> str:
+    """A score or other number in the current locale (``84,5``); ``—`` for none."""
+    if value is None:
+        return "—"
+    return numbers.format_decimal(Decimal(value), pattern, locale=str(get_locale()))
 
 
 def local_date(value: datetime | None, fmt: str = "long") -> str:
@@ -87,6 +95,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["dt"] = local_datetime
     app.jinja_env.filters["d"] = local_date
+    app.jinja_env.filters["num"] = number
 
     @app.context_processor
     def _languages():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask import url_for
 from flask_babel import force_locale
@@ -12,7 +12,7 @@ from sqlalchemy import and_, case, func, select
 
 from gms.competition import FUNDED, AwardDecision, RankedApplication
 from gms.extensions import db
-from gms.i18n import _
+from gms.i18n import _, ngettext
 from gms.models import Application, Assignment, Award, Competition, Score, User
 from gms.models import applications as A
 from gms.models import calls as C
@@ -167,7 +167,8 @@ def ranking(call: Competition) -> list[RankingRow]:
     q, sheet, thresholded = ranking_query(call)
     out = []
     for i, row in enumerate(db.session.execute(q), start=1):
-        score = Decimal(row[7]).quantize(Decimal("0.01")) if row[7] is not None else None
+        score = (Decimal(row[7]).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+                 if row[7] is not None else None)
         failed = [c.key for c, v in zip(thresholded, row[10:], strict=True)
                   if v is not None and Decimal(v) < Decimal(str(c.threshold))]
         if (sheet.overall_threshold is not None and score is not None
@@ -182,6 +183,10 @@ def ranking(call: Competition) -> list[RankingRow]:
 def decide_awards(call: Competition, actor_id: int | None) -> list[Award]:
     """Apply the type's award policy to the ranking and store the decisions (no commit)."""
     rows = ranking(call)
+    pending = sum(r.assigned - r.reviews for r in rows)
+    if pending:
+        raise ServiceError(ngettext("%(num)d score sheet is not submitted yet.",
+                                    "%(num)d score sheets are not submitted yet.", pending), 409)
     if any(r.reviews == 0 for r in rows):
         raise ServiceError(_("Every eligible application needs at least one submitted score "
                              "sheet before the decision."), 409)

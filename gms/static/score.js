@@ -1,20 +1,27 @@
-// Running total on the score sheet: the same rule as the server (N/A left out, rescaled).
+// Running total on the score sheet, by the server's rule: N/A is left out and the total
+// rescaled to the whole sheet; a criterion not scored yet counts as 0 until it is.
 (function () {
   var form = document.getElementById("score-form");
   var out = document.getElementById("running-total");
+  var count = document.getElementById("scored-count");
   if (!form || !out) return;
   var aggregate = form.dataset.aggregate || "sum";
+  var fmt = new Intl.NumberFormat(document.documentElement.lang || undefined,
+                                  {maximumFractionDigits: 2});
   function update() {
-    var got = 0, possible = 0, all = 0, wsum = 0, any = false;
-    form.querySelectorAll("select[name^=score-]").forEach(function (s) {
+    var selects = form.querySelectorAll("select[name^=score-]");
+    var got = 0, possible = 0, all = 0, wsum = 0, scored = 0, applicable = 0;
+    selects.forEach(function (s) {
       var max = parseFloat(s.dataset.max), w = parseFloat(s.dataset.weight);
       all += max * w;
-      if (s.value === "" || s.value === "na") return;
-      any = true; got += parseFloat(s.value) * w; possible += max * w; wsum += w;
+      if (s.value === "na") { scored += 1; return; }
+      applicable += 1; possible += max * w; wsum += w;
+      if (s.value === "") return;
+      scored += 1; got += parseFloat(s.value) * w;
     });
-    if (!any) { out.textContent = "—"; return; }
-    var total = aggregate === "mean" ? got / wsum : got * all / possible;
-    out.textContent = total.toFixed(2);
+    if (count) count.textContent = "(" + scored + "/" + selects.length + ")";
+    if (!scored || !applicable) { out.textContent = "—"; return; }
+    out.textContent = fmt.format(aggregate === "mean" ? got / wsum : got * all / possible);
   }
   form.addEventListener("change", update);
   update();

@@ -14,7 +14,7 @@ from gms.i18n import _, _l
 from gms.models import Assignment, Attachment
 from gms.services import evaluation
 from gms.services.calls import sheet_for
-from gms.services.common import ServiceError, competition_type
+from gms.services.common import ServiceError, competition_type, document_names
 
 from .access import roles_required
 from .pagination import paginate
@@ -104,4 +104,5 @@ def score(assignment_id: int):
     return render_template(
         "review/score.html", assignment=a, application=application, call=call, sheet=sheet,
         values=values, notes=notes, comment=comment, errors=errors, error_text=ERRORS,
-        others=others, documents=documents, ctype=competition_type(call)), status
+        others=others, documents=documents, ctype=competition_type(call),
+        kind_names=document_names(competition_type(call), call)), status

@@ -148,12 +148,6 @@ class SmallGrantsForm(ApplicationForm):
     sustainability = _text(_l("Sustainability: who will maintain the result, with what money"))
     monitoring = _text(_l("Monitoring by the council and residents"))
 
-    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
-        # the base form's requested_amount is stored as a string in the answers
-        if data is not None and isinstance(data.get("requested_amount"), str):
-            data = {**data, "requested_amount": to_decimal(data["requested_amount"])}
-        super().process(formdata, obj, data=data, extra_filters=extra_filters, **kwargs)
-
     def validate_beneficiaries_women(self, field):
         if (field.data is not None and self.beneficiaries.data is not None
                 and field.data > self.beneficiaries.data):

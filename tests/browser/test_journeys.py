@@ -62,7 +62,7 @@ PROJECT = {
                                                                       "company, from tariffs.",
     "Monitoring by the council and residents": "An initiative group of 7 residents.",
 }
-SAVED = {**PROJECT, "Requested amount, KGS": "900000.00"}  # the amount comes back with cents
+SAVED = {**PROJECT, "Requested amount, KGS": "900000"}  # whole som come back without cents
 SELECTS = {
     "Issue of local significance the project addresses": "water_supply",
     "Where residents chose this priority": "public_hearing",
@@ -306,11 +306,12 @@ def test_member_scores_with_half_points_and_not_applicable(app, toy_round, live_
     total = page.locator("#running-total")
     expect(total).to_have_text("—")
     cost.select_option("4")
-    expect(total).to_have_text("20.00")  # 4 of 5 → 20 of 25
+    expect(total).to_have_text("4")  # impact not scored yet counts 0: 4 of 25
+    expect(page.locator("#scored-count")).to_have_text("(1/2)")
     impact.select_option("6.5")
-    expect(total).to_have_text("17.00")  # 6.5×2 + 4 = 17 of 25
+    expect(total).to_have_text("17")  # 6.5×2 + 4 = 17 of 25
     cost.select_option(label=na)
-    expect(total).to_have_text("16.25")  # 13 of 20, rescaled to 25
+    expect(total).to_have_text("16,25")  # 13 of 20, rescaled to 25, in Russian
     page.get_by_label(ru("Overall comment")).fill("Проект нужен; смета требует уточнения.")
 
     page.get_by_role("button", name=ru("Submit and lock")).click()
@@ -321,7 +322,7 @@ def test_member_scores_with_half_points_and_not_applicable(app, toy_round, live_
     expect(form.get_by_role("button")).to_have_count(0)
     expect(impact).to_have_value("6.5")
     expect(cost).to_have_value("na")
-    expect(total).to_have_text("16.25")
+    expect(total).to_have_text("16,25")
     others = page.locator(".card", has_text=ru("Other members' scores"))
     expect(others).to_contain_text(toy_round["other"])
     expect(others).to_contain_text("Нужная библиотека, смета завышена.")
@@ -377,6 +378,10 @@ def test_staff_decides_and_publishes_in_kyrgyz(app, demo, live_server, page, cat
 
     # decide
     page.get_by_role("heading", level=1).get_by_role("link", name=title_ky).click()
+    # the irreversible steps ask for a confirmation first
+    page.get_by_role("button", name=ky("Decide the awards")).click()
+    expect(page.locator(".flash.success")).to_have_count(0)
+    page.locator("input[name=confirm]").check()
     page.get_by_role("button", name=ky("Decide the awards")).click()
     expect(page.locator(".flash.success")).to_have_text(
         ky("Done: the call is now “%(status)s”.", status=ky("decided")))
@@ -387,6 +392,7 @@ def test_staff_decides_and_publishes_in_kyrgyz(app, demo, live_server, page, cat
 
     # publish, then read the public results page
     page.get_by_role("heading", level=1).get_by_role("link", name=title_ky).click()
+    page.locator("input[name=confirm]").check()
     page.get_by_role("button", name=ky("Publish the results")).click()
     expect(page.get_by_role("heading", level=1).locator(".badge")).to_have_text(
         ky("results published"))
