@@ -81,7 +81,7 @@ def ensure_schema() -> bool:
     if not (directory / "env.py").exists():
         log.warning("no migrations at %s: the schema was not created", directory)
         return False
-    upgrade(directory=str(directory))
+    upgrade(directory=str(directory), revision="heads")
     return True
 
 

@@ -103,3 +103,19 @@ def test_registry_rejects_bad_and_duplicate_keys():
 
     with pytest.raises(RegistryError, match="not a valid name"):
         Registry().add("x", Bad())
+
+
+def test_prizes_by_place():
+    from gms.competition import PrizesByPlace
+
+    policy = PrizesByPlace((D(100000), D(80000), D(70000)))
+    ranking = [_row(1, 90, 0), _row(2, 80, 0), _row(3, 70, 0), _row(4, 60, 0),
+               _row(5, 50, 0, passed=False)]
+    out = policy.decide(ranking, D(400000))
+    assert [(d.outcome, d.amount, d.reason) for d in out] == [
+        (FUNDED, D(100000), "place_1"), (FUNDED, D(80000), "place_2"),
+        (FUNDED, D(70000), "place_3"), (RESERVE, D(0), "no_place"),
+        (NOT_FUNDED, D(0), "below_threshold")]
+    # a fund too small for the next place stops there
+    small = policy.decide(ranking[:3], D(150000))
+    assert [d.outcome for d in small] == [FUNDED, RESERVE, RESERVE]

@@ -65,7 +65,7 @@ def _tables(app) -> set[str]:
 def test_upgrade_from_empty_matches_the_models(migration_app):
     assert _tables(migration_app) == set()
     with migration_app.app_context():
-        flask_migrate.upgrade()
+        flask_migrate.upgrade(revision="heads")
     assert {t.name for t in db.metadata.sorted_tables} <= _tables(migration_app)
     differences = _differences(migration_app)
     assert differences == [], (
@@ -75,11 +75,11 @@ def test_upgrade_from_empty_matches_the_models(migration_app):
 
 def test_downgrade_to_base_and_up_again(migration_app):
     with migration_app.app_context():
-        flask_migrate.upgrade()
+        flask_migrate.upgrade(revision="heads")
         flask_migrate.downgrade(revision="base")
     assert _tables(migration_app) <= {"alembic_version"}
     with migration_app.app_context():
-        flask_migrate.upgrade()
+        flask_migrate.upgrade(revision="heads")
     assert _differences(migration_app) == []
 
 

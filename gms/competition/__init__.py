@@ -3,7 +3,7 @@
 Nothing here imports Flask or the database; plugins and their tests use it directly.
 """
 
-from .awards import FUNDED, NOT_FUNDED, RESERVE, AwardDecision, WithinEnvelope
+from .awards import FUNDED, NOT_FUNDED, RESERVE, AwardDecision, PrizesByPlace, WithinEnvelope
 from .base import CompetitionType, DocumentKind, ReportDefinition, SettingField
 from .eligibility import EligibilityResult, EligibilityRule, blocking_failures, run_rules
 from .info import ApplicationInfo, CompetitionInfo, OrganisationInfo, RankedApplication
@@ -11,7 +11,8 @@ from .registry import Registry, RegistryError
 from .scoring import Criterion, Scale, ScoringSheet
 
 __all__ = [
-    "FUNDED", "NOT_FUNDED", "RESERVE", "AwardDecision", "WithinEnvelope", "CompetitionType",
+    "FUNDED", "NOT_FUNDED", "RESERVE", "AwardDecision", "PrizesByPlace", "WithinEnvelope",
+    "CompetitionType",
     "DocumentKind", "ReportDefinition", "SettingField", "EligibilityResult", "EligibilityRule",
     "blocking_failures", "run_rules", "ApplicationInfo", "CompetitionInfo", "OrganisationInfo",
     "RankedApplication", "Registry", "RegistryError", "Criterion", "Scale", "ScoringSheet",

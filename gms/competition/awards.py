@@ -72,3 +72,32 @@ class WithinEnvelope:
             per_org[row.organisation_id] += 1
             out.append(AwardDecision(row.application_id, FUNDED, amount, row.rank))
         return out
+
+
+@dataclass(frozen=True)
+class PrizesByPlace:
+    """Prizes by place from a prize fund: the best-ranked get ``places`` amounts in order
+    (e.g. 100,000 / 80,000 / 70,000 KGS). Those that passed the thresholds but got no place
+    form the reserve list, which takes a place that is declined. Ties are already broken by
+    the ranking. A place is never paid beyond what is left of the fund."""
+
+    places: tuple[Decimal, ...]
+
+    def decide(self, ranking: Sequence[RankedApplication], budget: Decimal
+               ) -> list[AwardDecision]:
+        left = Decimal(budget)
+        places = list(self.places)
+        out = []
+        for row in ranking:
+            if not row.passed_thresholds or row.score is None:
+                out.append(AwardDecision(row.application_id, NOT_FUNDED, Decimal(0), row.rank,
+                                         "below_threshold"))
+            elif places and Decimal(places[0]) <= left:
+                prize = Decimal(places.pop(0))
+                left -= prize
+                out.append(AwardDecision(row.application_id, FUNDED, prize, row.rank,
+                                         f"place_{len(self.places) - len(places)}"))
+            else:
+                out.append(AwardDecision(row.application_id, RESERVE, Decimal(0), row.rank,
+                                         "no_place" if not places else "envelope"))
+        return out

@@ -53,8 +53,10 @@ class CompetitionType:
 
     Class attributes: ``key`` (equals the plugin name, or ``<plugin>.<variant>``), ``label``,
     ``description``, ``version`` (bump it when criteria or rules change), ``applicant_kinds``
-    (organisation kinds allowed to apply) and ``templates`` (template overrides by role,
-    e.g. ``{"application": "small_grants/application.html"}``).
+    (organisation kinds allowed to apply), ``anonymous_review`` and ``templates``: template
+    names by slot — ``"application"`` (read-only view of the answers, variable ``answers``)
+    and ``"review_panel"`` (an extra panel beside the answers on the staff and commission
+    pages, variables ``application`` and ``call``).
     """
 
     key: str = ""
@@ -63,6 +65,9 @@ class CompetitionType:
     version: str = "1"
     applicant_kinds: tuple[str, ...] = ("municipality", "ngo", "initiative_group")
     templates: Mapping[str, str] = {}
+    #: commission members see a code instead of the applicant until results are published
+    #: (a call may override it with a setting named ``anonymous_review``)
+    anonymous_review: bool = False
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.key} v{self.version}>"

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import get_locale
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gms.extensions import db
@@ -47,6 +47,9 @@ class Competition(db.Model):
     max_awards: Mapped[int | None]
     max_grant: Mapped[Decimal | None] = mapped_column(Money)
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: the municipality that runs this call with its own budget and commission; ``None`` for
+    #: the programme's calls
+    organiser_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     frozen_sheet: Mapped[dict | None] = mapped_column(JSON)
     frozen_rules: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

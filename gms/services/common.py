@@ -85,6 +85,16 @@ def application_info(a: Application, answers: dict | None = None,
         attachment_kinds=attachment_kinds, other_applications=other_applications)
 
 
+def identity_hidden(competition: Competition) -> bool:
+    """True while commission members must see codes instead of the applicant's identity."""
+    from gms.models.calls import PUBLISHED
+
+    ctype = registry().get(competition.type_key)
+    default = ctype.anonymous_review if ctype else False
+    return bool((competition.settings or {}).get("anonymous_review", default)) and (
+        competition.status != PUBLISHED)
+
+
 def document_names(ctype: CompetitionType | None, competition: Competition) -> dict:
     """Document kind code → label, for the call's type (with the core's "other")."""
     from gms.i18n import _

@@ -10,7 +10,7 @@ Contexts
 
 Database
     By default each test gets its own SQLite file, copied from a template that is migrated
-    once per session with ``flask_migrate.upgrade()`` (never ``create_all``). With
+    once per session with ``flask_migrate.upgrade(revision="heads")`` (never ``create_all``). With
     ``GMS_TEST_DATABASE_URL`` set (PostgreSQL), the schema is dropped, recreated and migrated
     once per session, and every table is truncated (``RESTART IDENTITY CASCADE``) after each
     test that used the database.
@@ -158,7 +158,7 @@ def _migrate(url: str, instance: Path) -> None:
                            "SQLALCHEMY_DATABASE_URI": url}, instance)
     try:
         with app.app_context():
-            flask_migrate.upgrade()
+            flask_migrate.upgrade(revision="heads")
     finally:
         _dispose(app)
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from gms.extensions import db, login_manager
 from gms.i18n import _l
-from gms.models import Application, Assignment, User
+from gms.models import Application, Assignment, Competition, User
 from gms.services.common import ServiceError
 
 
@@ -49,11 +49,51 @@ def own_application(application_id: int) -> Application:
     return app
 
 
+def _organiser_scope() -> int | None:
+    """The organisation whose calls the current staff member manages; ``None`` for
+    programme staff and administrators, who manage every call."""
+    if current_user.role == "admin":
+        return None
+    return current_user.organisation_id
+
+
+def scope_calls(query):
+    """Restrict a SELECT over calls to those the current staff member manages."""
+    org = _organiser_scope()
+    return query if org is None else query.where(Competition.organiser_id == org)
+
+
+def managed_call(call_id: int) -> Competition:
+    """A call the current staff member manages; 404 otherwise."""
+    call = db.session.get(Competition, call_id)
+    org = _organiser_scope()
+    if call is None or (org is not None and call.organiser_id != org):
+        abort(404)
+    return call
+
+
+def managed_application(application_id: int) -> Application:
+    """A submitted application of a call the current staff member manages; 404 otherwise."""
+    application = db.session.get(Application, application_id)
+    if application is None:
+        abort(404)
+    managed_call(application.competition_id)
+    return application
+
+
+def programme_staff_only() -> None:
+    """Pages about the whole installation (outbox, audit log) are not for municipal staff."""
+    if _organiser_scope() is not None:
+        abort(403)
+
+
 def can_view_application(user: User, application: Application) -> bool:
     """Staff see all; applicants their organisation's; members what is assigned to them."""
     if not user.is_authenticated:
         return False
-    if user.has_role("staff", "finance"):
+    if user.role == "admin" or (user.role in ("staff", "finance") and (
+            user.organisation_id is None
+            or application.competition.organiser_id == user.organisation_id)):
         return True
     if user.role == "applicant":
         return application.organisation_id == user.organisation_id

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import (
     Blueprint,
     abort,
@@ -29,6 +31,7 @@ from gms.services.common import (
     competition_info,
     competition_type,
     document_names,
+    identity_hidden,
 )
 
 from .access import can_view_application, get_or_404, own_application, roles_required
@@ -187,5 +190,8 @@ def download(attachment_id: int):
     application = db.session.get(Application, att.application_id)
     if not can_view_application(current_user, application):
         abort(404)
+    name = att.filename
+    if current_user.role == "commission" and identity_hidden(application.competition):
+        name = f"{application.number}-{att.kind}{Path(att.filename).suffix}"
     return send_file(uploads.path_of(att), mimetype=att.content_type, as_attachment=True,
-                     download_name=att.filename)
+                     download_name=name)

@@ -14,7 +14,12 @@ from gms.i18n import _, _l
 from gms.models import Assignment, Attachment
 from gms.services import evaluation
 from gms.services.calls import sheet_for
-from gms.services.common import ServiceError, competition_type, document_names
+from gms.services.common import (
+    ServiceError,
+    competition_type,
+    document_names,
+    identity_hidden,
+)
 
 from .access import roles_required
 from .pagination import paginate
@@ -33,7 +38,7 @@ ERRORS = {
 @roles_required("commission")
 def assignments():
     rows = paginate(evaluation.assignments_query(current_user))
-    return render_template("review/list.html", assignments=rows)
+    return render_template("review/list.html", assignments=rows, hidden=identity_hidden)
 
 
 def _mine(assignment_id: int) -> Assignment:
@@ -105,4 +110,5 @@ def score(assignment_id: int):
         "review/score.html", assignment=a, application=application, call=call, sheet=sheet,
         values=values, notes=notes, comment=comment, errors=errors, error_text=ERRORS,
         others=others, documents=documents, ctype=competition_type(call),
-        kind_names=document_names(competition_type(call), call)), status
+        kind_names=document_names(competition_type(call), call),
+        anonymous=identity_hidden(call)), status

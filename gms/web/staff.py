@@ -50,7 +50,13 @@ from gms.services.common import (
 )
 from gms.services.territories import oblasts
 
-from .access import get_or_404, roles_required
+from .access import (
+    managed_application,
+    managed_call,
+    programme_staff_only,
+    roles_required,
+    scope_calls,
+)
 from .pagination import paginate
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -62,9 +68,9 @@ def calls():
     counts = (select(Application.competition_id, func.count().label("n"))
               .where(Application.submitted_at.is_not(None))
               .group_by(Application.competition_id).subquery())
-    q = (select(Competition, func.coalesce(counts.c.n, 0))
-         .outerjoin(counts, counts.c.competition_id == Competition.id)
-         .order_by(Competition.created_at.desc(), Competition.id.desc()))
+    q = scope_calls(select(Competition, func.coalesce(counts.c.n, 0))
+                    .outerjoin(counts, counts.c.competition_id == Competition.id)
+                    .order_by(Competition.created_at.desc(), Competition.id.desc()))
     rows = paginate(q, rows=True)
     return render_template("staff/calls.html", calls=rows, registry=registry())
 
@@ -119,7 +125,7 @@ def _local_input(value: datetime) -> str:
 @bp.route("/calls/<int:call_id>/edit", methods=["GET", "POST"])
 @roles_required("staff")
 def call_form(type_key: str | None = None, call_id: int | None = None):
-    call = get_or_404(Competition, call_id) if call_id else None
+    call = managed_call(call_id) if call_id else None
     if call is not None:
         type_key = call.type_key
         if call.status != C.DRAFT:
@@ -140,6 +146,7 @@ def call_form(type_key: str | None = None, call_id: int | None = None):
             try:
                 values = _call_values(form, settings)
                 if call is None:
+                    values["organiser_id"] = current_user.organisation_id
                     call = calls_service.create_call(type_key, values, current_user.id)
                 else:
                     calls_service.update_call(call, values, current_user.id)
@@ -168,7 +175,7 @@ def call_form(type_key: str | None = None, call_id: int | None = None):
 @bp.route("/calls/<int:call_id>")
 @roles_required("staff", "finance")
 def call(call_id: int):
-    c = get_or_404(Competition, call_id)
+    c = managed_call(call_id)
     counts = dict(db.session.execute(
         select(Application.status, func.count()).where(Application.competition_id == c.id)
         .group_by(Application.status)).all())
@@ -182,7 +189,7 @@ def call(call_id: int):
 @bp.route("/calls/<int:call_id>/advance", methods=["POST"])
 @roles_required("staff")
 def advance(call_id: int):
-    c = get_or_404(Competition, call_id)
+    c = managed_call(call_id)
     try:
         calls_service.advance(c, request.form.get("action", ""), now=timeutil.utcnow(),
                               actor_id=current_user.id)
@@ -197,7 +204,7 @@ def advance(call_id: int):
 @bp.route("/calls/<int:call_id>/applications")
 @roles_required("staff", "finance")
 def applications(call_id: int):
-    c = get_or_404(Competition, call_id)
+    c = managed_call(call_id)
     status = request.args.get("status") or None
     failed = (select(EligibilityCheck.application_id, func.count().label("n"))
               .where(EligibilityCheck.passed.is_(False))
@@ -221,7 +228,7 @@ def applications(call_id: int):
 @bp.route("/applications/<int:application_id>")
 @roles_required("staff", "finance")
 def application(application_id: int):
-    a = get_or_404(Application, application_id)
+    a = managed_application(application_id)
     if a.status == A.DRAFT:
         abort(404)
     checks = db.session.scalars(select(EligibilityCheck).where(
@@ -246,7 +253,7 @@ def application(application_id: int):
 @bp.route("/applications/<int:application_id>/screen", methods=["POST"])
 @roles_required("staff")
 def screen(application_id: int):
-    a = get_or_404(Application, application_id)
+    a = managed_application(application_id)
     form = ScreeningForm()
     if form.validate():
         try:
@@ -261,7 +268,7 @@ def screen(application_id: int):
 @bp.route("/applications/<int:application_id>/assign", methods=["POST"])
 @roles_required("staff")
 def assign(application_id: int):
-    a = get_or_404(Application, application_id)
+    a = managed_application(application_id)
     ids = [int(v) for v in request.form.getlist("reviewers") if v.isdigit()]
     if not ids:
         flash(_("Choose at least one commission member."), "error")
@@ -280,7 +287,7 @@ def assign(application_id: int):
 @bp.route("/calls/<int:call_id>/ranking")
 @roles_required("staff")
 def ranking(call_id: int):
-    c = get_or_404(Competition, call_id)
+    c = managed_call(call_id)
     if c.status not in (C.EVALUATION, C.DECIDED, C.PUBLISHED):
         flash(_("The ranking is available from the evaluation stage."), "info")
         return redirect(url_for("staff.call", call_id=c.id))
@@ -293,7 +300,7 @@ def ranking(call_id: int):
 @bp.route("/calls/<int:call_id>/reports/<key>")
 @roles_required("staff", "finance")
 def report(call_id: int, key: str):
-    c = get_or_404(Competition, call_id)
+    c = managed_call(call_id)
     ctype = registry().get(c.type_key)
     definition = next((r for r in ctype.reports(competition_info(c)) if r.key == key), None)
     if definition is None:
@@ -321,6 +328,7 @@ def report(call_id: int, key: str):
 @bp.route("/outbox")
 @roles_required("staff")
 def outbox():
+    programme_staff_only()
     rows = paginate(select(OutboxMessage).order_by(OutboxMessage.id.desc()))
     return render_template("staff/outbox.html", messages=rows)
 
@@ -328,6 +336,7 @@ def outbox():
 @bp.route("/audit")
 @roles_required("staff")
 def audit_log():
+    programme_staff_only()
     q = (select(AuditEntry, User.name).outerjoin(User, User.id == AuditEntry.actor_id)
          .order_by(AuditEntry.id.desc()))
     rows = paginate(q, per_page=50, rows=True)
