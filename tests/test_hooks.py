@@ -100,6 +100,24 @@ def test_hook_gms_register_periodic_tasks(app):
     assert "gms.close_due_calls" in schedule
 
 
+def test_hook_gms_demo_data(app):
+    from gms import demo
+
+    seen = []
+
+    class DemoPlugin:
+        @hookimpl
+        def gms_demo_data(self, demo):
+            seen.append((demo.staff.email, len(demo.members), sorted(demo.applicants)))
+
+    app.extensions["gms.plugins"].register(DemoPlugin(), name="demo_probe")
+    with app.app_context():
+        assert demo.load() == demo.logins()
+    assert seen == [(f"staff@{demo.DOMAIN}", 3, sorted(
+        code for code, _oblast in (demo.BOROLDOI, demo.AK_TAL, demo.ONBIR_JYLGA,
+                                   demo.KYZYL_SUU)))]
+
+
 def test_hook_gms_app_init(app):
     assert app.jinja_env.filters["shout"]("ok") == "OK"
 
@@ -201,7 +219,7 @@ def test_plugin_paths_folder_is_discovered(tmp_path):
 def test_every_hook_is_documented_and_tested():
     names = [n for n, f in inspect.getmembers(specs, inspect.isfunction)
              if n.startswith("gms_")]
-    assert len(names) == 9
+    assert len(names) == 10
     doc = (ROOT / "docs" / "plugin-hooks.md").read_text(encoding="utf-8")
     here = Path(__file__).read_text(encoding="utf-8")
     for name in names:

@@ -45,6 +45,18 @@ def gms_register_periodic_tasks():
 
 
 @hookspec
+def gms_demo_data(demo):
+    """Add this plugin's demo calls and applications to ``gms demo``.
+
+    Called by :func:`gms.demo.load` after the reference list and the demo people exist. Must be
+    idempotent: ``demo.call(...)`` returns ``(call, created)`` and finds an existing call by
+    its English title, so applications are added only when the call was just created.
+
+    :param demo: a :class:`gms.demo.Demo` (people, the time, and helpers).
+    """
+
+
+@hookspec
 def gms_app_init(app):
     """Last step of ``create_app``: add Jinja filters, context processors, CLI commands.
 

@@ -15,3 +15,10 @@ def gms_app_init(app):
     from .views import init_jinja
 
     init_jinja(app)
+
+
+@hookimpl
+def gms_demo_data(demo):
+    from .demo import load
+
+    load(demo)
