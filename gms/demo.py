@@ -12,7 +12,7 @@ are invented for the demo.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -100,7 +100,7 @@ def load() -> list[tuple[str, str]]:
         members=[users[f"commission{i}@{DOMAIN}"] for i in (1, 2, 3)],
         applicants={p.territory[0]: users[p.email] for p in PEOPLE if p.territory})
     current_app.extensions["gms.plugins"].hook.gms_demo_data(demo=demo)
-    return logins()
+    return logins() + demo.extra_logins
 
 
 @dataclass
@@ -116,6 +116,7 @@ class Demo:
     members: list[User]
     applicants: dict[str, User]
     oblasts: tuple[str, ...] = tuple(OBLASTS)
+    extra_logins: list[tuple[str, str]] = field(default_factory=list)
 
     @staticmethod
     def at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -141,6 +142,21 @@ class Demo:
         calls.advance(call, "open", now=min(self.now, call.opens_at + timedelta(hours=1)),
                       actor_id=self.staff.id)
         return call, True
+
+    def user(self, role: str, email: str, name: str, locale: str = "ru",
+             organisation_id: int | None = None) -> User:
+        """A demo user (created once); its log-in is printed with the others."""
+        from gms.services import accounts
+
+        user = accounts.find_user(email)
+        if user is None:
+            user = User(email=email, name=name, role=role, locale=locale,
+                        organisation_id=organisation_id,
+                        password_hash=accounts.hash_password(PASSWORD))
+            db.session.add(user)
+            db.session.commit()
+        self.extra_logins.append((role, email))
+        return user
 
     @staticmethod
     def documents(application: Application, kinds, user: User) -> None:

@@ -13,8 +13,22 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class OrganisationInfo:
+    """An organisation: the applicant, or the municipality organising its own call."""
+
+    id: int | None
+    kind: str
+    name: str
+    territory_code: str | None = None
+    oblast: str | None = None
+    rayon: str | None = None
+    territory_kind: str | None = None
+
+
+@dataclass(frozen=True)
 class CompetitionInfo:
-    """A call as the competition logic sees it."""
+    """A call as the competition logic sees it; ``organiser`` is set for a call a
+    municipality runs itself."""
 
     id: int | None
     type_key: str
@@ -25,19 +39,7 @@ class CompetitionInfo:
     oblasts: tuple[str, ...] = ()
     opens_at: datetime | None = None
     deadline_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class OrganisationInfo:
-    """The applicant organisation."""
-
-    id: int | None
-    kind: str
-    name: str
-    territory_code: str | None = None
-    oblast: str | None = None
-    rayon: str | None = None
-    territory_kind: str | None = None
+    organiser: OrganisationInfo | None = None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from flask_babel import get_locale
 from sqlalchemy import JSON, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gms.extensions import db
 from gms.timeutil import utcnow
@@ -50,6 +50,7 @@ class Competition(db.Model):
     #: the municipality that runs this call with its own budget and commission; ``None`` for
     #: the programme's calls
     organiser_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    organiser = relationship("Organisation")
     frozen_sheet: Mapped[dict | None] = mapped_column(JSON)
     frozen_rules: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -62,7 +62,8 @@ def competition_info(c: Competition) -> CompetitionInfo:
     return CompetitionInfo(
         id=c.id, type_key=c.type_key, settings=dict(c.settings or {}),
         budget=Decimal(c.budget or 0), max_awards=c.max_awards, max_grant=c.max_grant,
-        oblasts=tuple(c.oblasts or ()), opens_at=c.opens_at, deadline_at=c.deadline_at)
+        oblasts=tuple(c.oblasts or ()), opens_at=c.opens_at, deadline_at=c.deadline_at,
+        organiser=organisation_info(c.organiser) if c.organiser_id else None)
 
 
 def organisation_info(o: Organisation) -> OrganisationInfo:

@@ -25,16 +25,25 @@ RANKED_STATUSES = (A.ELIGIBLE, A.FUNDED, A.RESERVE, A.NOT_FUNDED)
 TIE_BREAKS = ("score_desc", "requested_amount_asc", "submitted_at_asc", "id_asc")
 
 
+def commission_of(call: Competition):
+    """The condition on users for the call's commission: members of the organising
+    municipality for its own calls, the programme's members (no organisation) otherwise."""
+    if call.organiser_id:
+        return User.organisation_id == call.organiser_id
+    return User.organisation_id.is_(None)
+
+
 def assign(application: Application, reviewer_ids: list[int], staff: User) -> list[Assignment]:
     """Assign commission members to an eligible application (existing ones are kept)."""
     if application.competition.status != C.EVALUATION:
         raise ServiceError(_("Members are assigned while the call is in evaluation."), 409)
     if application.status != A.ELIGIBLE:
         raise ServiceError(_("Only eligible applications are evaluated."), 409)
-    reviewers = db.session.scalars(select(User).where(User.id.in_(reviewer_ids))).all()
-    if len(reviewers) != len(set(reviewer_ids)) or any(
-            r.role != "commission" for r in reviewers):
-        raise ServiceError(_("Choose commission members only."))
+    reviewers = db.session.scalars(select(User).where(
+        User.id.in_(reviewer_ids), User.role == "commission",
+        commission_of(application.competition))).all()
+    if len(reviewers) != len(set(reviewer_ids)):
+        raise ServiceError(_("Choose members of this call's commission only."))
     existing = set(db.session.scalars(select(Assignment.reviewer_id).where(
         Assignment.application_id == application.id)))
     created = []

@@ -48,6 +48,7 @@ from gms.services.common import (
     document_names,
     registry,
 )
+from gms.services.evaluation import commission_of
 from gms.services.territories import oblasts
 
 from .access import (
@@ -242,7 +243,8 @@ def application(application_id: int):
     assign_form = AssignForm()
     assign_form.reviewers.choices = [
         (u.id, u.name) for u in db.session.scalars(
-            select(User).where(User.role == "commission", User.active.is_(True))
+            select(User).where(User.role == "commission", User.active.is_(True),
+                               commission_of(a.competition))
             .order_by(User.name))]
     return render_template("staff/application.html", application=a, checks=checks,
                            documents=documents, assignments=assignments, screening=screening,

@@ -1,5 +1,5 @@
-"""The demo data (gms/demo.py and this plugin's demo.py): loads through the services, is idempotent, and its
-small-grants applications are valid answers of this plugin's form."""
+"""The demo data (gms/demo.py and this plugin's demo.py): loads through the services, is
+idempotent, and its small-grants applications are valid answers of this plugin's form."""
 
 from __future__ import annotations
 
