@@ -82,7 +82,12 @@ STATUS_NAMES = {
     # applications and score sheets
     "submitted": _l("submitted"), "withdrawn": _l("withdrawn"), "eligible": _l("eligible"),
     "ineligible": _l("not eligible"), "funded": _l("funded"), "reserve": _l("reserve list"),
-    "not_funded": _l("not funded"), "pending": _l("to score"),
+    "not_funded": _l("not funded"), "pending": _l("to score"), "declined": _l("declined"),
+    "recused": _l("recused"),
+}
+ROLE_NAMES = {
+    "chair": _l("chair"), "member": _l("member"), "rapporteur": _l("rapporteur"),
+    "observer": _l("observer"),
 }
 ACTION_NAMES = {
     "open": _l("Open the call"), "close": _l("Close the call"),
@@ -100,4 +105,5 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _languages():
         return {"LANGUAGE_NAMES": LANGUAGE_NAMES, "current_locale": str(get_locale()),
-                "STATUS_NAMES": STATUS_NAMES, "ACTION_NAMES": ACTION_NAMES}
+                "STATUS_NAMES": STATUS_NAMES, "ACTION_NAMES": ACTION_NAMES,
+                "ROLE_NAMES": ROLE_NAMES}

@@ -110,6 +110,11 @@ def test_toy_competition_full_round(app, client, clock):
     for i, member in enumerate(members, start=1):
         login(client, f"m{i}@x.kg")
         for app_id, (impact, cost) in scores.items():
+            # the declaration comes first: before it, the page shows nothing of the content
+            page = client.get(f"/review/{assignments[(app_id, member)]}").get_data(as_text=True)
+            assert "Declaration of conflict of interest" in page and "Water for" not in page
+            client.post(f"/review/{assignments[(app_id, member)]}/declare",
+                        data={"conflict": "no"})
             r = client.post(f"/review/{assignments[(app_id, member)]}", data={
                 "score-impact": impact, "score-cost": cost, "action": "submit"})
             assert r.status_code == 302, r.get_data(as_text=True)

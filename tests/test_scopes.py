@@ -69,6 +69,7 @@ def test_anonymous_review_hides_the_applicant_until_publication(app, client, clo
         mine = db.session.scalar(select(Assignment.id).where(
             Assignment.application_id == application.id))
     login(client, "m1@x.kg")
+    client.post(f"/review/{mine}/declare", data={"conflict": "no"})
     pages = [client.get("/review/").get_data(as_text=True),
              client.get(f"/review/{mine}").get_data(as_text=True)]
     for page in pages:

@@ -2,6 +2,14 @@
 
 from .applications import Application, Attachment, EligibilityCheck
 from .calls import Competition, translated
+from .commission import (
+    COMMISSION_ROLES,
+    SCORING_ROLES,
+    AssignmentRun,
+    CommissionMember,
+    Conflict,
+    MemberLink,
+)
 from .evaluation import Assignment, Award, Score
 from .people import ORG_KINDS, ROLES, Organisation, Territory, User
 from .system import AuditEntry, OutboxMessage
@@ -9,5 +17,6 @@ from .system import AuditEntry, OutboxMessage
 __all__ = [
     "Application", "Attachment", "EligibilityCheck", "Competition", "translated", "Assignment",
     "Award", "Score", "ORG_KINDS", "ROLES", "Organisation", "Territory", "User", "AuditEntry",
-    "OutboxMessage",
+    "OutboxMessage", "COMMISSION_ROLES", "SCORING_ROLES", "AssignmentRun", "CommissionMember",
+    "Conflict", "MemberLink",
 ]

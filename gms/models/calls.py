@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import get_locale
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gms.extensions import db
@@ -51,6 +51,12 @@ class Competition(db.Model):
     #: the programme's calls
     organiser_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     organiser = relationship("Organisation")
+    quorum: Mapped[int | None]
+    #: independent evaluators per application; ``None`` means every scoring member
+    evaluators_per_application: Mapped[int | None]
+    #: scores of one application further apart than this (max − min total) need consensus
+    divergence_limit: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
+    appeal_days: Mapped[int | None]
     frozen_sheet: Mapped[dict | None] = mapped_column(JSON)
     frozen_rules: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -26,7 +26,11 @@ class Assignment(db.Model):
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     assigned_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending/submitted
+    #: pending, submitted, declined (by the member, with a reason) or recused (conflict)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    declined_reason: Mapped[str | None] = mapped_column(Text)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("assignment_runs.id"))
     total: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
     comment: Mapped[str | None] = mapped_column(Text)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -25,25 +25,22 @@ RANKED_STATUSES = (A.ELIGIBLE, A.FUNDED, A.RESERVE, A.NOT_FUNDED)
 TIE_BREAKS = ("score_desc", "requested_amount_asc", "submitted_at_asc", "id_asc")
 
 
-def commission_of(call: Competition):
-    """The condition on users for the call's commission: members of the organising
-    municipality for its own calls, the programme's members (no organisation) otherwise."""
-    if call.organiser_id:
-        return User.organisation_id == call.organiser_id
-    return User.organisation_id.is_(None)
-
-
 def assign(application: Application, reviewer_ids: list[int], staff: User) -> list[Assignment]:
     """Assign commission members to an eligible application (existing ones are kept)."""
     if application.competition.status != C.EVALUATION:
         raise ServiceError(_("Members are assigned while the call is in evaluation."), 409)
     if application.status != A.ELIGIBLE:
         raise ServiceError(_("Only eligible applications are evaluated."), 409)
-    reviewers = db.session.scalars(select(User).where(
-        User.id.in_(reviewer_ids), User.role == "commission",
-        commission_of(application.competition))).all()
-    if len(reviewers) != len(set(reviewer_ids)):
+    from .commission import blocked_pairs, scoring_members
+
+    allowed = set(scoring_members(application.competition))
+    if not set(reviewer_ids) <= allowed:
         raise ServiceError(_("Choose members of this call's commission only."))
+    blocked = {m for _a, m in blocked_pairs([application], list(reviewer_ids))}
+    if blocked:
+        raise ServiceError(_("A conflict of interest blocks this assignment; staff may "
+                             "override a detected conflict with a written reason."), 409)
+    reviewers = db.session.scalars(select(User).where(User.id.in_(reviewer_ids))).all()
     existing = set(db.session.scalars(select(Assignment.reviewer_id).where(
         Assignment.application_id == application.id)))
     created = []
@@ -142,7 +139,8 @@ def ranking_query(call: Competition):
                      func.avg(case((Assignment.status == "submitted", Assignment.total))
                               ).label("score"),
                      func.count(case((Assignment.status == "submitted", 1))).label("reviews"),
-                     func.count(Assignment.id).label("assigned"))
+                     func.count(case((Assignment.status.in_(("pending", "submitted")), 1))
+                                ).label("assigned"))
               .group_by(Assignment.application_id).subquery())
     thresholded = [c for c in sheet.criteria if c.threshold is not None]
     crit_cols = []

@@ -98,9 +98,13 @@ def can_view_application(user: User, application: Application) -> bool:
     if user.role == "applicant":
         return application.organisation_id == user.organisation_id
     if user.role == "commission":
-        return db.session.scalar(select(Assignment.id).where(
-            Assignment.application_id == application.id,
-            Assignment.reviewer_id == user.id)) is not None
+        from gms.services import commission
+
+        status = db.session.scalar(select(Assignment.status).where(
+            Assignment.application_id == application.id, Assignment.reviewer_id == user.id))
+        declared = commission.declaration(application, user.id)
+        return (status in ("pending", "submitted") and declared is not None
+                and declared.status == "none" and not commission.is_blocked(application, user.id))
     return False
 
 

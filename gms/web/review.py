@@ -12,7 +12,7 @@ from gms import timeutil
 from gms.extensions import db
 from gms.i18n import _, _l
 from gms.models import Assignment, Attachment
-from gms.services import evaluation
+from gms.services import commission, evaluation
 from gms.services.calls import sheet_for
 from gms.services.common import (
     ServiceError,
@@ -65,12 +65,59 @@ def _parse(form) -> tuple[dict, dict, dict]:
     return scores, comments, bad
 
 
+@bp.route("/<int:assignment_id>/declare", methods=["POST"])
+@roles_required("commission")
+def declare(assignment_id: int):
+    a = _mine(assignment_id)
+    try:
+        commission.declare(a, conflict=request.form.get("conflict") == "yes",
+                           reason=request.form.get("reason", "")[:5000],
+                           now=timeutil.utcnow())
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("review.score", assignment_id=a.id))
+
+
+@bp.route("/<int:assignment_id>/decline", methods=["POST"])
+@roles_required("commission")
+def decline(assignment_id: int):
+    a = _mine(assignment_id)
+    try:
+        commission.decline(a, request.form.get("reason", "")[:5000])
+        flash(_("You declined this assignment."), "success")
+        return redirect(url_for("review.assignments"))
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("review.score", assignment_id=a.id))
+
+
+@bp.route("/<int:assignment_id>/reopen/<int:other_id>", methods=["POST"])
+@roles_required("commission")
+def reopen(assignment_id: int, other_id: int):
+    a = _mine(assignment_id)
+    other = db.session.get(Assignment, other_id)
+    if other is None or other.application_id != a.application_id:
+        abort(404)
+    try:
+        commission.reopen(other, current_user, request.form.get("reason", "")[:5000])
+        flash(_("The score sheet was reopened."), "success")
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("review.score", assignment_id=a.id))
+
+
 @bp.route("/<int:assignment_id>", methods=["GET", "POST"])
 @roles_required("commission")
 def score(assignment_id: int):
     a = _mine(assignment_id)
     application = a.application
     call = application.competition
+    # conflicts first: nothing of the application is shown before the declaration
+    if a.status in ("recused", "declined") or commission.is_blocked(application, a.reviewer_id):
+        abort(403)
+    if commission.declaration(application, a.reviewer_id) is None:
+        return render_template("review/declare.html", assignment=a, call=call,
+                               code=application.number)
     sheet = sheet_for(call)
     errors: dict = {}
     status = 200
@@ -111,4 +158,5 @@ def score(assignment_id: int):
         values=values, notes=notes, comment=comment, errors=errors, error_text=ERRORS,
         others=others, documents=documents, ctype=competition_type(call),
         kind_names=document_names(competition_type(call), call),
+        is_chair=commission.role_of(call, current_user.id) == "chair",
         anonymous=identity_hidden(call)), status

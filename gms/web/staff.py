@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import secrets
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
@@ -26,11 +27,14 @@ from gms.extensions import db
 from gms.forms import AssignForm, CallForm, ScreeningForm
 from gms.i18n import STATUS_NAMES, _, ngettext
 from gms.models import (
+    COMMISSION_ROLES,
     Application,
     Assignment,
+    AssignmentRun,
     Attachment,
     AuditEntry,
     Competition,
+    Conflict,
     EligibilityCheck,
     Organisation,
     OutboxMessage,
@@ -40,7 +44,8 @@ from gms.models import applications as A
 from gms.models import calls as C
 from gms.services import applications as apps
 from gms.services import calls as calls_service
-from gms.services import evaluation
+from gms.services import commission, evaluation
+from gms.services.commission import scoring_members
 from gms.services.common import (
     ServiceError,
     application_info,
@@ -48,7 +53,6 @@ from gms.services.common import (
     document_names,
     registry,
 )
-from gms.services.evaluation import commission_of
 from gms.services.territories import oblasts
 
 from .access import (
@@ -243,8 +247,8 @@ def application(application_id: int):
     assign_form = AssignForm()
     assign_form.reviewers.choices = [
         (u.id, u.name) for u in db.session.scalars(
-            select(User).where(User.role == "commission", User.active.is_(True),
-                               commission_of(a.competition))
+            select(User).where(User.id.in_(scoring_members(a.competition)),
+                               User.active.is_(True))
             .order_by(User.name))]
     return render_template("staff/application.html", application=a, checks=checks,
                            documents=documents, assignments=assignments, screening=screening,
@@ -343,3 +347,110 @@ def audit_log():
          .order_by(AuditEntry.id.desc()))
     rows = paginate(q, per_page=50, rows=True)
     return render_template("staff/audit.html", rows=rows)
+
+
+# ------------------------------------------------------------------------- commission
+
+@bp.route("/calls/<int:call_id>/commission")
+@roles_required("staff")
+def commission_page(call_id: int):
+    c = managed_call(call_id)
+    members = commission.roster(c)
+    in_roster = {m.user_id for m in members}
+    pool = [u for u in db.session.scalars(select(User).where(
+        commission.pool_condition(c), User.active.is_(True)).order_by(User.name))
+        if u.id not in in_roster]
+    eligible = db.session.scalars(select(Application).where(
+        Application.competition_id == c.id, Application.status == A.ELIGIBLE)
+        .options(db.joinedload(Application.organisation).joinedload(Organisation.territory))
+        .order_by(Application.id)).all()
+    scorers = commission.scoring_members(c)
+    hints = commission.detect(eligible, scorers)
+    records = db.session.scalars(select(Conflict).where(Conflict.application_id.in_(
+        [a.id for a in eligible]))).all() if eligible else []
+    overridden = {(r.application_id, r.user_id) for r in records if r.status == "overridden"}
+    names = dict(db.session.execute(select(User.id, User.name).where(
+        User.id.in_(scorers + [r.user_id for r in records]))).all())
+    runs = db.session.scalars(select(AssignmentRun).where(AssignmentRun.competition_id == c.id)
+                              .order_by(AssignmentRun.id.desc()).limit(10)).all()
+    return render_template(
+        "staff/commission.html", call=c, members=members, pool=pool, hints=hints,
+        overridden=overridden, declared=[r for r in records if r.source == "declared"],
+        applications={a.id: a for a in eligible}, names=names, runs=runs,
+        roles=COMMISSION_ROLES, seed=secrets.randbelow(10**6))
+
+
+@bp.route("/calls/<int:call_id>/commission/member", methods=["POST"])
+@roles_required("staff")
+def commission_member(call_id: int):
+    c = managed_call(call_id)
+    role = request.form.get("role") or None
+    try:
+        commission.set_member(c, request.form.get("user_id", type=int) or 0,
+                              None if role == "remove" else role, current_user)
+        flash(_("Commission updated."), "success")
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("staff.commission_page", call_id=c.id))
+
+
+def _optional_int(name: str) -> int | None:
+    raw = (request.form.get(name) or "").strip()
+    return int(raw) if raw.isdigit() and int(raw) > 0 else None
+
+
+@bp.route("/calls/<int:call_id>/commission/settings", methods=["POST"])
+@roles_required("staff")
+def commission_settings(call_id: int):
+    c = managed_call(call_id)
+    raw = (request.form.get("divergence_limit") or "").strip().replace(",", ".")
+    try:
+        limit = Decimal(raw) if raw else None
+        if limit is not None and (not limit.is_finite() or limit < 0 or limit > 10**6):
+            raise InvalidOperation
+    except InvalidOperation:
+        flash(_("The divergence limit must be a positive number."), "error")
+        return redirect(url_for("staff.commission_page", call_id=c.id))
+    commission.set_quorum(c, _optional_int("quorum"), _optional_int("evaluators_per_application"),
+                          limit, _optional_int("appeal_days"), current_user)
+    flash(_("Commission settings saved."), "success")
+    return redirect(url_for("staff.commission_page", call_id=c.id))
+
+
+@bp.route("/calls/<int:call_id>/commission/assign", methods=["POST"])
+@roles_required("staff")
+def commission_assign(call_id: int):
+    c = managed_call(call_id)
+    seed = request.form.get("seed", type=int)
+    if seed is None or not 0 <= seed < 2**31:
+        flash(_("The seed must be a whole number."), "error")
+        return redirect(url_for("staff.commission_page", call_id=c.id))
+    due = None
+    if request.form.get("due_at"):
+        try:
+            due = _parse_local(request.form["due_at"])
+        except ValueError:
+            flash(_("Enter dates as day, month, year and time."), "error")
+            return redirect(url_for("staff.commission_page", call_id=c.id))
+    try:
+        run = commission.auto_assign(c, seed=seed, due_at=due, staff=current_user,
+                                     per_application=_optional_int("per_application"))
+        flash(ngettext("%(num)d assignment made.", "%(num)d assignments made.",
+                       len(run.result)), "success")
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("staff.commission_page", call_id=c.id))
+
+
+@bp.route("/applications/<int:application_id>/override", methods=["POST"])
+@roles_required("staff")
+def override_conflict(application_id: int):
+    a = managed_application(application_id)
+    try:
+        commission.override(a, request.form.get("user_id", type=int) or 0,
+                            request.form.get("reason", "")[:5000], current_user,
+                            timeutil.utcnow())
+        flash(_("The detected conflict was overridden; the reason is logged."), "success")
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("staff.commission_page", call_id=a.competition_id))

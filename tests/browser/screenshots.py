@@ -94,6 +94,7 @@ def test_screenshots(app, demo, fourth_member, live_server, page, new_page):
     member = new_page()
     log_in(member, base, fourth_member["email"], fourth_member["password"])
     member.goto(f"{base}/review/{fourth_member['assignment']}")
+    member.locator("form[action$='/declare'] button").click()
     member.locator("#score-budget").select_option("12.5")
     member.locator("#score-cofinancing").select_option("7.5")
     _shoot(member, "score-sheet.png")

@@ -286,6 +286,13 @@ def test_member_scores_with_half_points_and_not_applicable(app, toy_round, live_
     expect(row.locator(".badge")).to_have_text(ru("to score"))
     row.get_by_role("link", name=toy_round["title"]).click()
 
+    # first the conflict-of-interest declaration, before anything of the application shows
+    expect(page.get_by_role("heading", level=2).first).to_have_text(
+        ru("Declaration of conflict of interest"))
+    expect(page.get_by_text("Крыша и окна библиотеки")).to_have_count(0)
+    page.get_by_label(ru("I have no conflict of interest with this applicant.")).check()
+    page.get_by_role("button", name=ru("Declare"), exact=True).click()
+
     # the application and its documents are on the page
     expect(page.get_by_role("heading", level=1)).to_have_text(
         f"{toy_round['number']} · {toy_round['title']}")

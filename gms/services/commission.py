@@ -1,0 +1,302 @@
+"""The commission of a call: roster, conflicts of interest, automatic assignment, declines
+and reopened score sheets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from gms.competition.assignment import plan_assignment
+from gms.extensions import db
+from gms.i18n import _
+from gms.models import (
+    SCORING_ROLES,
+    Application,
+    Assignment,
+    AssignmentRun,
+    CommissionMember,
+    Competition,
+    Conflict,
+    MemberLink,
+    Organisation,
+    User,
+)
+from gms.models import applications as A
+from gms.models import calls as C
+
+from . import audit
+from .common import ServiceError, commit
+
+# ---------------------------------------------------------------------------- roster
+
+def pool_condition(call: Competition):
+    """Users who may sit on the call's commission: the organising municipality's commission
+    members for its own calls, the programme's (no organisation) otherwise."""
+    base = User.role == "commission"
+    if call.organiser_id:
+        return base & (User.organisation_id == call.organiser_id)
+    return base & User.organisation_id.is_(None)
+
+
+def roster(call: Competition) -> list[CommissionMember]:
+    return db.session.scalars(select(CommissionMember).where(
+        CommissionMember.competition_id == call.id)
+        .options(db.joinedload(CommissionMember.user)).order_by(CommissionMember.id)).all()
+
+
+def scoring_members(call: Competition) -> list[int]:
+    """Ids of the members who score: the roster's chair, members and rapporteurs; a call
+    without a roster uses its whole pool."""
+    rows = roster(call)
+    if rows:
+        return [r.user_id for r in rows if r.role in SCORING_ROLES]
+    return list(db.session.scalars(select(User.id).where(pool_condition(call),
+                                                         User.active.is_(True))))
+
+
+def set_member(call: Competition, user_id: int, role: str | None, staff: User) -> None:
+    """Add a member with ``role``, change the role, or (``role=None``) remove the member."""
+    user = db.session.scalar(select(User).where(User.id == user_id, pool_condition(call)))
+    if user is None:
+        raise ServiceError(_("Choose members of this call's commission only."))
+    row = db.session.scalar(select(CommissionMember).where(
+        CommissionMember.competition_id == call.id, CommissionMember.user_id == user_id))
+    if role is None:
+        if row is not None:
+            db.session.delete(row)
+            audit.record("commission.member_removed", call, {"user_id": user_id},
+                         actor_id=staff.id)
+    elif role not in ("chair", "member", "rapporteur", "observer"):
+        raise ServiceError(_("Unknown commission role."))
+    else:
+        if role == "chair":
+            for other in roster(call):
+                if other.role == "chair" and other.user_id != user_id:
+                    raise ServiceError(_("The commission already has a chair."))
+        if row is None:
+            db.session.add(CommissionMember(competition_id=call.id, user_id=user_id, role=role))
+        else:
+            row.role = role
+        audit.record("commission.member_set", call, {"user_id": user_id, "role": role},
+                     actor_id=staff.id)
+    commit()
+
+
+def role_of(call: Competition, user_id: int) -> str | None:
+    return db.session.scalar(select(CommissionMember.role).where(
+        CommissionMember.competition_id == call.id, CommissionMember.user_id == user_id))
+
+
+def set_quorum(call: Competition, quorum: int | None, per_application: int | None,
+               divergence_limit, appeal_days: int | None, staff: User) -> None:
+    """The commission's quorum, evaluators per application, divergence limit, appeal days."""
+    call.quorum, call.evaluators_per_application = quorum, per_application
+    call.divergence_limit, call.appeal_days = divergence_limit, appeal_days
+    audit.record("commission.settings", call, {
+        "quorum": quorum, "evaluators_per_application": per_application,
+        "divergence_limit": str(divergence_limit) if divergence_limit is not None else None,
+        "appeal_days": appeal_days}, actor_id=staff.id)
+    commit()
+
+
+# ------------------------------------------------------------------------- conflicts
+
+@dataclass(frozen=True)
+class ConflictHint:
+    """A possible conflict found by the rules."""
+
+    application_id: int
+    user_id: int
+    reason: str
+
+
+def detect(applications: list[Application], user_ids: list[int]) -> list[ConflictHint]:
+    """Possible conflicts: the member's own organisation, the same municipality or rayon
+    as the member's organisation, or a link the member recorded. Three queries in all."""
+    if not applications or not user_ids:
+        return []
+    users = {u.id: u for u in db.session.scalars(
+        select(User).where(User.id.in_(user_ids))
+        .options(db.joinedload(User.organisation).joinedload(Organisation.territory)))}
+    links: dict[int, set[int]] = {}
+    for link in db.session.scalars(select(MemberLink).where(MemberLink.user_id.in_(user_ids))):
+        links.setdefault(link.user_id, set()).add(link.organisation_id)
+    hints = []
+    for app in applications:
+        org = app.organisation
+        for uid in user_ids:
+            user = users.get(uid)
+            if user is None:
+                continue
+            mine = user.organisation
+            reason = None
+            if mine is not None and mine.id == org.id:
+                reason = _("member of the applicant organisation")
+            elif org.id in links.get(uid, set()):
+                reason = _("a link to the applicant recorded by the member")
+            elif mine is not None and mine.territory_code and (
+                    mine.territory_code == org.territory_code):
+                reason = _("same municipality")
+            elif (mine is not None and mine.territory is not None and org.territory is not None
+                  and mine.territory.rayon == org.territory.rayon):
+                reason = _("same rayon")
+            if reason:
+                hints.append(ConflictHint(app.id, uid, reason))
+    return hints
+
+
+def _records(application_ids: list[int], user_ids: list[int] | None = None) -> list[Conflict]:
+    q = select(Conflict).where(Conflict.application_id.in_(application_ids))
+    if user_ids is not None:
+        q = q.where(Conflict.user_id.in_(user_ids))
+    return db.session.scalars(q).all()
+
+
+def blocked_pairs(applications: list[Application], user_ids: list[int]) -> set[tuple[int, int]]:
+    """Pairs that may not be assigned: declared conflicts and detections not overridden."""
+    records = _records([a.id for a in applications], user_ids)
+    overridden = {(r.application_id, r.user_id) for r in records if r.status == "overridden"}
+    pairs = {(r.application_id, r.user_id) for r in records
+             if r.source == "declared" and r.status == "conflict"}
+    pairs |= {(h.application_id, h.user_id) for h in detect(applications, user_ids)
+              if (h.application_id, h.user_id) not in overridden}
+    return pairs
+
+
+def is_blocked(application: Application, user_id: int) -> bool:
+    return (application.id, user_id) in blocked_pairs([application], [user_id])
+
+
+def declaration(application: Application, user_id: int) -> Conflict | None:
+    """The member's own declaration on the application, if made."""
+    return db.session.scalar(select(Conflict).where(
+        Conflict.application_id == application.id, Conflict.user_id == user_id,
+        Conflict.source == "declared"))
+
+
+def declare(assignment: Assignment, *, conflict: bool, reason: str, now: datetime) -> None:
+    """The member declares, before seeing the content, whether a conflict exists.
+
+    A conflict recuses the member from this application (the assignment is ``recused``).
+    """
+    reason = (reason or "").strip()
+    if declaration(assignment.application, assignment.reviewer_id) is not None:
+        raise ServiceError(_("You have already declared on this application."), 409)
+    if conflict and not reason:
+        raise ServiceError(_("Describe the conflict of interest."))
+    db.session.add(Conflict(application_id=assignment.application_id,
+                            user_id=assignment.reviewer_id, source="declared",
+                            status="conflict" if conflict else "none", reason=reason, at=now))
+    if conflict:
+        assignment.status = "recused"
+    audit.record("conflict.declared", assignment, {
+        "application_id": assignment.application_id, "conflict": conflict, "reason": reason},
+        actor_id=assignment.reviewer_id)
+    commit()
+
+
+def override(application: Application, user_id: int, reason: str, staff: User,
+             now: datetime) -> None:
+    """Staff clear a detected conflict, only with a written reason (logged)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("A written reason is required to override a detected conflict."))
+    if not any(h.user_id == user_id for h in detect([application], [user_id])):
+        raise ServiceError(_("No conflict was detected for this member."), 409)
+    row = db.session.scalar(select(Conflict).where(
+        Conflict.application_id == application.id, Conflict.user_id == user_id,
+        Conflict.source == "detected"))
+    if row is None:
+        row = Conflict(application_id=application.id, user_id=user_id, source="detected")
+        db.session.add(row)
+    row.status, row.reason, row.decided_by_id, row.at = "overridden", reason, staff.id, now
+    audit.record("conflict.overridden", application, {"user_id": user_id, "reason": reason},
+                 actor_id=staff.id)
+    commit()
+
+
+# ------------------------------------------------------------------------ assignment
+
+def _eligible(call: Competition) -> list[Application]:
+    return db.session.scalars(select(Application).where(
+        Application.competition_id == call.id, Application.status == A.ELIGIBLE)
+        .options(db.joinedload(Application.organisation).joinedload(Organisation.territory))
+        .order_by(Application.id)).all()
+
+
+def auto_assign(call: Competition, *, seed: int, per_application: int | None, staff: User,
+                due_at: datetime | None = None) -> AssignmentRun:
+    """Assign members to every eligible application, balancing load and respecting
+    conflicts and declines; the seed, constraints and result are stored for re-runs."""
+    if call.status != C.EVALUATION:
+        raise ServiceError(_("Members are assigned while the call is in evaluation."), 409)
+    members = scoring_members(call)
+    if not members:
+        raise ServiceError(_("The commission has no scoring members yet."), 409)
+    k = per_application or call.evaluators_per_application or len(members)
+    apps = _eligible(call)
+    ids = [a.id for a in apps]
+    current = db.session.scalars(select(Assignment).where(
+        Assignment.application_id.in_(ids))).all() if ids else []
+    existing = {(a.application_id, a.reviewer_id) for a in current
+                if a.status in ("pending", "submitted")}
+    blocked = blocked_pairs(apps, members) | {
+        (a.application_id, a.reviewer_id) for a in current
+        if a.status in ("declined", "recused")}
+    pairs = plan_assignment(ids, members, k, seed, blocked, existing)
+    run = AssignmentRun(competition_id=call.id, seed=seed, per_application=k, by_id=staff.id,
+                        constraints={"applications": ids, "members": sorted(members),
+                                     "blocked": sorted(map(list, blocked)),
+                                     "existing": sorted(map(list, existing))},
+                        result=[list(p) for p in pairs])
+    db.session.add(run)
+    db.session.flush()
+    for app_id, member in pairs:
+        db.session.add(Assignment(application_id=app_id, reviewer_id=member,
+                                  assigned_by_id=staff.id, run_id=run.id, due_at=due_at))
+    audit.record("assignment.run", run, {"seed": seed, "per_application": k,
+                                         "pairs": len(pairs)}, actor_id=staff.id)
+    commit()
+    return run
+
+
+def replay(run: AssignmentRun) -> list[list[int]]:
+    """The pairs the run's stored seed and constraints give: equal to ``run.result``."""
+    c = run.constraints
+    return [list(p) for p in plan_assignment(
+        c["applications"], c["members"], run.per_application, run.seed,
+        {tuple(p) for p in c["blocked"]}, {tuple(p) for p in c["existing"]})]
+
+
+def decline(assignment: Assignment, reason: str) -> None:
+    """The member declines an assignment (before submitting) with a reason."""
+    reason = (reason or "").strip()
+    if assignment.status != "pending":
+        raise ServiceError(_("Only a pending assignment can be declined."), 409)
+    if not reason:
+        raise ServiceError(_("Give a reason for declining."))
+    assignment.status, assignment.declined_reason = "declined", reason
+    audit.record("assignment.declined", assignment, {
+        "application_id": assignment.application_id, "reason": reason},
+        actor_id=assignment.reviewer_id)
+    commit()
+
+
+def reopen(assignment: Assignment, chair: User, reason: str) -> None:
+    """The commission's chair reopens a submitted score sheet, with a reason."""
+    call = assignment.application.competition
+    if role_of(call, chair.id) != "chair":
+        raise ServiceError(_("Only the commission's chair can reopen a score sheet."), 403)
+    if call.status != C.EVALUATION or assignment.status != "submitted":
+        raise ServiceError(_("Only a submitted score sheet can be reopened, during "
+                             "evaluation."), 409)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Give a reason for reopening."))
+    assignment.status, assignment.submitted_at = "pending", None
+    audit.record("review.reopened", assignment, {
+        "application_id": assignment.application_id, "reviewer_id": assignment.reviewer_id,
+        "reason": reason}, actor_id=chair.id)
+    commit()
