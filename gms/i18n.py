@@ -89,6 +89,21 @@ ROLE_NAMES = {
     "chair": _l("chair"), "member": _l("member"), "rapporteur": _l("rapporteur"),
     "observer": _l("observer"),
 }
+TIE_BREAK_NAMES = {
+    "score_desc": _l("higher score"), "criterion_desc": _l("higher score on the criterion"),
+    "requested_amount_asc": _l("lower requested amount"),
+    "submitted_at_asc": _l("earlier submission"), "id_asc": _l("lower application number"),
+}
+AWARD_REASONS = {
+    "envelope": _l("the envelope was used up"), "award_count": _l("the number of awards "
+                                                                   "was reached"),
+    "per_organisation": _l("the limit of grants per organisation was reached"),
+    "below_threshold": _l("below a threshold"), "promoted": _l("promoted from the reserve "
+                                                                "list"),
+    "declined": _l("declined or cancelled"), "no_place": _l("no prize place left"),
+}
+APPEAL_NAMES = {"filed": _l("waiting for a decision"), "upheld": _l("upheld"),
+                "rejected": _l("rejected")}
 ACTION_NAMES = {
     "open": _l("Open the call"), "close": _l("Close the call"),
     "start_screening": _l("Start screening"), "start_evaluation": _l("Start evaluation"),
@@ -106,4 +121,5 @@ def init_app(app: Flask) -> None:
     def _languages():
         return {"LANGUAGE_NAMES": LANGUAGE_NAMES, "current_locale": str(get_locale()),
                 "STATUS_NAMES": STATUS_NAMES, "ACTION_NAMES": ACTION_NAMES,
-                "ROLE_NAMES": ROLE_NAMES}
+                "ROLE_NAMES": ROLE_NAMES, "TIE_BREAK_NAMES": TIE_BREAK_NAMES,
+                "AWARD_REASONS": AWARD_REASONS, "APPEAL_NAMES": APPEAL_NAMES}

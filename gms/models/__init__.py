@@ -10,7 +10,7 @@ from .commission import (
     Conflict,
     MemberLink,
 )
-from .evaluation import Assignment, Award, Score
+from .evaluation import Appeal, Assignment, Award, ConsensusReport, Score
 from .people import ORG_KINDS, ROLES, Organisation, Territory, User
 from .system import AuditEntry, OutboxMessage
 
@@ -18,5 +18,5 @@ __all__ = [
     "Application", "Attachment", "EligibilityCheck", "Competition", "translated", "Assignment",
     "Award", "Score", "ORG_KINDS", "ROLES", "Organisation", "Territory", "User", "AuditEntry",
     "OutboxMessage", "COMMISSION_ROLES", "SCORING_ROLES", "AssignmentRun", "CommissionMember",
-    "Conflict", "MemberLink",
+    "Conflict", "MemberLink", "Appeal", "ConsensusReport",
 ]

@@ -67,3 +67,31 @@ class Award(db.Model):
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     application: Mapped[Application] = relationship()
+
+
+class ConsensusReport(db.Model):
+    """The consensus the rapporteur records when members' scores diverge; its score replaces
+    the mean in the ranking, and the commission sees it beside the individual scores."""
+
+    __tablename__ = "consensus_reports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
+    rapporteur_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    score: Mapped[Decimal] = mapped_column(Numeric(8, 2))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Appeal(db.Model):
+    """An applicant's reasoned request against the result, filed within the call's window."""
+
+    __tablename__ = "appeals"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    filed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    grounds: Mapped[str] = mapped_column(Text)
+    filed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(20), default="filed")  # filed, upheld, rejected
+    decision: Mapped[str | None] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -300,3 +300,43 @@ def reopen(assignment: Assignment, chair: User, reason: str) -> None:
         "application_id": assignment.application_id, "reviewer_id": assignment.reviewer_id,
         "reason": reason}, actor_id=chair.id)
     commit()
+
+
+# ------------------------------------------------------------------------- consensus
+
+def record_consensus(application: Application, rapporteur: User, score, text: str,
+                     now: datetime) -> None:
+    """The rapporteur (or the chair) records the consensus score and text of an application
+    whose members' scores diverge."""
+    from decimal import Decimal, InvalidOperation
+
+    from gms.models import ConsensusReport
+
+    from .calls import sheet_for
+
+    call = application.competition
+    if role_of(call, rapporteur.id) not in ("rapporteur", "chair"):
+        raise ServiceError(_("Only the rapporteur or the chair records a consensus."), 403)
+    if is_blocked(application, rapporteur.id):
+        raise ServiceError(_("A conflict of interest bars you from this application."), 403)
+    if call.status != C.EVALUATION:
+        raise ServiceError(_("Consensus is recorded during evaluation."), 409)
+    try:
+        value = Decimal(str(score).replace(",", "."))
+    except InvalidOperation:
+        value = Decimal(-1)
+    if not value.is_finite() or not 0 <= value <= sheet_for(call).max_total:
+        raise ServiceError(_("The consensus score must be between 0 and %(max)s.",
+                             max=sheet_for(call).max_total))
+    text = (text or "").strip()
+    if not text:
+        raise ServiceError(_("Write the consensus text."))
+    row = db.session.scalar(select(ConsensusReport).where(
+        ConsensusReport.application_id == application.id))
+    if row is None:
+        row = ConsensusReport(application_id=application.id)
+        db.session.add(row)
+    row.rapporteur_id, row.score, row.text, row.at = rapporteur.id, value, text, now
+    audit.record("consensus.recorded", application, {"score": str(value), "text": text},
+                 actor_id=rapporteur.id)
+    commit()

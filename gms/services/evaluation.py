@@ -13,7 +13,15 @@ from sqlalchemy import and_, case, func, select
 from gms.competition import FUNDED, AwardDecision, RankedApplication
 from gms.extensions import db
 from gms.i18n import _, ngettext
-from gms.models import Application, Assignment, Award, Competition, Score, User
+from gms.models import (
+    Application,
+    Assignment,
+    Award,
+    Competition,
+    ConsensusReport,
+    Score,
+    User,
+)
 from gms.models import applications as A
 from gms.models import calls as C
 
@@ -22,7 +30,6 @@ from .calls import sheet_for
 from .common import ServiceError, commit, competition_info, competition_type, hooks
 
 RANKED_STATUSES = (A.ELIGIBLE, A.FUNDED, A.RESERVE, A.NOT_FUNDED)
-TIE_BREAKS = ("score_desc", "requested_amount_asc", "submitted_at_asc", "id_asc")
 
 
 def assign(application: Application, reviewer_ids: list[int], staff: User) -> list[Assignment]:
@@ -124,10 +131,18 @@ class RankingRow:
     reviews: int
     assigned: int
     failed_criteria: tuple[str, ...]
+    mean: Decimal | None = None
+    spread: Decimal | None = None
+    consensus: Decimal | None = None
+    diverges: bool = False
 
     @property
     def passed_thresholds(self) -> bool:
         return not self.failed_criteria
+
+    @property
+    def needs_consensus(self) -> bool:
+        return self.diverges and self.consensus is None
 
 
 def ranking_query(call: Competition):
@@ -135,35 +150,43 @@ def ranking_query(call: Competition):
     from gms.models import Organisation
 
     sheet = sheet_for(call)
+    submitted_total = case((Assignment.status == "submitted", Assignment.total))
     totals = (select(Assignment.application_id.label("aid"),
-                     func.avg(case((Assignment.status == "submitted", Assignment.total))
-                              ).label("score"),
+                     func.avg(submitted_total).label("mean"),
+                     (func.max(submitted_total) - func.min(submitted_total)).label("spread"),
                      func.count(case((Assignment.status == "submitted", 1))).label("reviews"),
                      func.count(case((Assignment.status.in_(("pending", "submitted")), 1))
                                 ).label("assigned"))
               .group_by(Assignment.application_id).subquery())
+    tie_key = tie_break_criterion(call, sheet)
     thresholded = [c for c in sheet.criteria if c.threshold is not None]
-    crit_cols = []
-    if thresholded:
+    averaged = thresholded + [c for c in sheet.criteria if c.key == tie_key]
+    per = None
+    if averaged:
         per = (select(Assignment.application_id.label("aid"), *[
             func.avg(case((Score.criterion_key == c.key, Score.value))).label(f"c_{i}")
-            for i, c in enumerate(thresholded)])
+            for i, c in enumerate(averaged)])
             .join(Score, Score.assignment_id == Assignment.id)
             .where(Assignment.status == "submitted")
             .group_by(Assignment.application_id).subquery())
-        crit_cols = [per.c[f"c_{i}"] for i in range(len(thresholded))]
-    score = totals.c.score
+    crit_cols = [per.c[f"c_{i}"] for i in range(len(averaged))] if per is not None else []
+    score = func.coalesce(ConsensusReport.score, totals.c.mean)
+    order = [score.is_(None), score.desc()]
+    if tie_key:
+        order += [crit_cols[-1].is_(None), crit_cols[-1].desc()]
     q = (select(Application.id, Application.number, Application.title,
                 Application.organisation_id, Organisation.name, Application.requested_amount,
                 Application.submitted_at, score, func.coalesce(totals.c.reviews, 0),
-                func.coalesce(totals.c.assigned, 0), *crit_cols)
+                func.coalesce(totals.c.assigned, 0), totals.c.mean, totals.c.spread,
+                ConsensusReport.score, *crit_cols)
          .join(Organisation, Organisation.id == Application.organisation_id)
          .outerjoin(totals, totals.c.aid == Application.id)
+         .outerjoin(ConsensusReport, ConsensusReport.application_id == Application.id)
          .where(Application.competition_id == call.id,
                 Application.status.in_(RANKED_STATUSES))
-         .order_by(score.is_(None), score.desc(), Application.requested_amount.asc(),
-                   Application.submitted_at.asc(), Application.id.asc()))
-    if thresholded:
+         .order_by(*order, Application.requested_amount.asc(), Application.submitted_at.asc(),
+                   Application.id.asc()))
+    if per is not None:
         q = q.outerjoin(per, per.c.aid == Application.id)
     return q, sheet, thresholded
 
@@ -173,23 +196,57 @@ def ranking(call: Competition) -> list[RankingRow]:
     lower requested amount, earlier submission, lower id (which can never tie)."""
     q, sheet, thresholded = ranking_query(call)
     out = []
+    limit = call.divergence_limit
     for i, row in enumerate(db.session.execute(q), start=1):
-        score = (Decimal(row[7]).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-                 if row[7] is not None else None)
-        failed = [c.key for c, v in zip(thresholded, row[10:], strict=True)
+        score = _money2(row[7])
+        failed = [c.key for c, v in zip(thresholded, row[13:], strict=False)
                   if v is not None and Decimal(v) < Decimal(str(c.threshold))]
         if (sheet.overall_threshold is not None and score is not None
                 and score < Decimal(str(sheet.overall_threshold))):
             failed.append("overall")
-        out.append(RankingRow(i, row[0], row[1], row[2], row[3], row[4],
-                              Decimal(row[5] or 0), row[6], score, row[8], row[9],
-                              tuple(failed)))
+        spread = _money2(row[11])
+        out.append(RankingRow(
+            i, row[0], row[1], row[2], row[3], row[4], Decimal(row[5] or 0), row[6], score,
+            row[8], row[9], tuple(failed), mean=_money2(row[10]), spread=spread,
+            consensus=_money2(row[12]),
+            diverges=bool(limit is not None and spread is not None and spread > limit)))
     return out
+
+
+def _money2(value) -> Decimal | None:
+    return (Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            if value is not None else None)
+
+
+def tie_break_criterion(call: Competition, sheet) -> str | None:
+    """The criterion named in the call's settings whose higher mean wins a tie, if any."""
+    key = (call.settings or {}).get("tie_break_criterion")
+    return key if key in {c.key for c in sheet.criteria} else None
+
+
+def tie_breaks(call: Competition) -> list[str]:
+    """The call's tie-break chain, in order, as codes the ranking page explains."""
+    key = tie_break_criterion(call, sheet_for(call))
+    return (["score_desc"] + ([f"criterion_desc:{key}"] if key else [])
+            + ["requested_amount_asc", "submitted_at_asc", "id_asc"])
+
+
+def criterion_means(application: Application) -> dict[str, Decimal | None]:
+    """Each criterion's mean over the submitted score sheets (N/A left out), in one query."""
+    rows = db.session.execute(
+        select(Score.criterion_key, func.avg(Score.value))
+        .join(Assignment, Assignment.id == Score.assignment_id)
+        .where(Assignment.application_id == application.id, Assignment.status == "submitted")
+        .group_by(Score.criterion_key)).all()
+    return {key: _money2(value) for key, value in rows}
 
 
 def decide_awards(call: Competition, actor_id: int | None) -> list[Award]:
     """Apply the type's award policy to the ranking and store the decisions (no commit)."""
     rows = ranking(call)
+    if any(r.needs_consensus for r in rows):
+        raise ServiceError(_("Some applications' scores diverge beyond the call's limit: the "
+                             "rapporteur must record a consensus first."), 409)
     pending = sum(r.assigned - r.reviews for r in rows)
     if pending:
         raise ServiceError(ngettext("%(num)d score sheet is not submitted yet.",

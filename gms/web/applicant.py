@@ -21,11 +21,11 @@ from sqlalchemy import select
 from gms import timeutil
 from gms.extensions import db
 from gms.i18n import _
-from gms.models import Application, Attachment, Competition, EligibilityCheck
+from gms.models import Appeal, Application, Attachment, Competition, EligibilityCheck
 from gms.models import applications as A
 from gms.models import calls as C
 from gms.services import applications as apps
-from gms.services import uploads
+from gms.services import results, uploads
 from gms.services.common import (
     ServiceError,
     competition_info,
@@ -118,7 +118,11 @@ def view(application_id: int):
     checks = db.session.scalars(select(EligibilityCheck).where(
         EligibilityCheck.application_id == application.id)
         .order_by(EligibilityCheck.rule_code)).all()
+    appeals = db.session.scalars(select(Appeal).where(
+        Appeal.application_id == application.id).order_by(Appeal.id)).all()
+    deadline = results.appeal_deadline(application.competition)
     return render_template("applicant/view.html", application=application, checks=checks,
+                           appeals=appeals, appeal_deadline=deadline,
                            documents=_documents(application), now=timeutil.utcnow(),
                            kind_names=_kind_names(application),
                            ctype=competition_type(application.competition))
@@ -195,3 +199,16 @@ def download(attachment_id: int):
         name = f"{application.number}-{att.kind}{Path(att.filename).suffix}"
     return send_file(uploads.path_of(att), mimetype=att.content_type, as_attachment=True,
                      download_name=name)
+
+
+@bp.route("/applications/<int:application_id>/appeal", methods=["POST"])
+@roles_required("applicant")
+def appeal(application_id: int):
+    application = own_application(application_id)
+    try:
+        results.file_appeal(application, current_user, request.form.get("grounds", "")[:10000],
+                            timeutil.utcnow())
+        flash(_("Your appeal was filed. You will receive the decision by e-mail."), "success")
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("applicant.view", application_id=application.id) + "#appeal")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from gms import timeutil
 from gms.extensions import db
 from gms.i18n import _, _l
-from gms.models import Assignment, Attachment
+from gms.models import Application, Assignment, Attachment, ConsensusReport
 from gms.services import commission, evaluation
 from gms.services.calls import sheet_for
 from gms.services.common import (
@@ -38,7 +38,8 @@ ERRORS = {
 @roles_required("commission")
 def assignments():
     rows = paginate(evaluation.assignments_query(current_user))
-    return render_template("review/list.html", assignments=rows, hidden=identity_hidden)
+    return render_template("review/list.html", assignments=rows, hidden=identity_hidden,
+                           consensus=consensus_needed(current_user))
 
 
 def _mine(assignment_id: int) -> Assignment:
@@ -160,3 +161,46 @@ def score(assignment_id: int):
         kind_names=document_names(competition_type(call), call),
         is_chair=commission.role_of(call, current_user.id) == "chair",
         anonymous=identity_hidden(call)), status
+
+
+@bp.route("/consensus/<int:application_id>", methods=["GET", "POST"])
+@roles_required("commission")
+def consensus(application_id: int):
+    """The rapporteur's (or chair's) page for an application whose scores diverge."""
+    application = db.session.get(Application, application_id)
+    if application is None:
+        abort(404)
+    call = application.competition
+    if commission.role_of(call, current_user.id) not in ("rapporteur", "chair") or (
+            commission.is_blocked(application, current_user.id)):
+        abort(404)
+    if request.method == "POST":
+        try:
+            commission.record_consensus(application, current_user, request.form.get("score"),
+                                        request.form.get("text", "")[:10000],
+                                        timeutil.utcnow())
+            flash(_("The consensus was recorded."), "success")
+            return redirect(url_for("review.consensus", application_id=application.id))
+        except ServiceError as exc:
+            flash(exc.message, "error")
+    sheets = db.session.scalars(select(Assignment).where(
+        Assignment.application_id == application.id, Assignment.status == "submitted")
+        .options(db.joinedload(Assignment.reviewer))).all()
+    report = db.session.scalar(select(ConsensusReport).where(
+        ConsensusReport.application_id == application.id))
+    return render_template("review/consensus.html", application=application, call=call,
+                           sheets=sheets, report=report, sheet=sheet_for(call),
+                           means=evaluation.criterion_means(application),
+                           anonymous=identity_hidden(call), form=request.form)
+
+
+def consensus_needed(user) -> list:
+    """Applications waiting for this rapporteur's or chair's consensus, across their calls."""
+    from gms.models import CommissionMember, Competition
+
+    calls = db.session.scalars(select(Competition).join(
+        CommissionMember, CommissionMember.competition_id == Competition.id).where(
+        CommissionMember.user_id == user.id,
+        CommissionMember.role.in_(("rapporteur", "chair")),
+        Competition.status == "evaluation")).all()
+    return [(c, r) for c in calls for r in evaluation.ranking(c) if r.needs_consensus]

@@ -28,11 +28,13 @@ from gms.forms import AssignForm, CallForm, ScreeningForm
 from gms.i18n import STATUS_NAMES, _, ngettext
 from gms.models import (
     COMMISSION_ROLES,
+    Appeal,
     Application,
     Assignment,
     AssignmentRun,
     Attachment,
     AuditEntry,
+    Award,
     Competition,
     Conflict,
     EligibilityCheck,
@@ -44,7 +46,7 @@ from gms.models import applications as A
 from gms.models import calls as C
 from gms.services import applications as apps
 from gms.services import calls as calls_service
-from gms.services import commission, evaluation
+from gms.services import commission, evaluation, results
 from gms.services.commission import scoring_members
 from gms.services.common import (
     ServiceError,
@@ -56,6 +58,7 @@ from gms.services.common import (
 from gms.services.territories import oblasts
 
 from .access import (
+    get_or_404,
     managed_application,
     managed_call,
     programme_staff_only,
@@ -250,7 +253,10 @@ def application(application_id: int):
             select(User).where(User.id.in_(scoring_members(a.competition)),
                                User.active.is_(True))
             .order_by(User.name))]
+    appeals = db.session.scalars(select(Appeal).where(Appeal.application_id == a.id)
+                                 .order_by(Appeal.id)).all()
     return render_template("staff/application.html", application=a, checks=checks,
+                           appeals=appeals,
                            documents=documents, assignments=assignments, screening=screening,
                            assign_form=assign_form, ctype=ctype,
                            kind_names=document_names(ctype, a.competition))
@@ -300,7 +306,7 @@ def ranking(call_id: int):
     rows = evaluation.ranking(c)
     awards = {a.application_id: a for a in evaluation.awards_of(c)}
     return render_template("staff/ranking.html", call=c, rows=rows, awards=awards,
-                           tie_breaks=evaluation.TIE_BREAKS)
+                           tie_breaks=evaluation.tie_breaks(c))
 
 
 @bp.route("/calls/<int:call_id>/reports/<key>")
@@ -454,3 +460,57 @@ def override_conflict(application_id: int):
     except ServiceError as exc:
         flash(exc.message, "error")
     return redirect(url_for("staff.commission_page", call_id=a.competition_id))
+
+
+# ------------------------------------------------------------ results, reserve, appeals
+
+@bp.route("/awards/<int:award_id>/decline", methods=["POST"])
+@roles_required("staff")
+def decline_award(award_id: int):
+    award = get_or_404(Award, award_id)
+    managed_call(award.competition_id)
+    try:
+        promoted = results.decline_award(award, request.form.get("reason", "")[:2000],
+                                         current_user)
+        flash(_("Recorded. Promoted from the reserve list: %(n)s.",
+                n=promoted.application.number) if promoted else
+              _("Recorded. No application of the reserve list fits the money freed."),
+              "success")
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("staff.ranking", call_id=award.competition_id))
+
+
+@bp.route("/appeals/<int:appeal_id>/decide", methods=["POST"])
+@roles_required("staff")
+def decide_appeal(appeal_id: int):
+    appeal = get_or_404(Appeal, appeal_id)
+    a = managed_application(appeal.application_id)
+    try:
+        results.decide_appeal(appeal, upheld=request.form.get("upheld") == "yes",
+                              decision=request.form.get("decision", "")[:10000],
+                              staff=current_user, now=timeutil.utcnow())
+        flash(_("The decision on the appeal was recorded and sent."), "success")
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("staff.application", application_id=a.id))
+
+
+@bp.route("/applications/<int:application_id>/why")
+@roles_required("staff")
+def why_rank(application_id: int):
+    a = managed_application(application_id)
+    c = a.competition
+    rows = evaluation.ranking(c)
+    index = next((i for i, r in enumerate(rows) if r.application_id == a.id), None)
+    if index is None:
+        flash(_("This application is not ranked."), "info")
+        return redirect(url_for("staff.application", application_id=a.id))
+    means = evaluation.criterion_means(a)
+    award = db.session.scalar(select(Award).where(Award.application_id == a.id))
+    return render_template(
+        "staff/why.html", application=a, call=c, row=rows[index],
+        above=rows[index - 1] if index else None,
+        below=rows[index + 1] if index + 1 < len(rows) else None,
+        means=means, sheet=calls_service.sheet_for(c), award=award,
+        tie_breaks=evaluation.tie_breaks(c))
