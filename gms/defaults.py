@@ -29,6 +29,8 @@ UPLOAD_FOLDER = None  # default: instance/uploads
 # E-mail: "outbox" keeps messages in the database, readable by staff at /staff/outbox;
 # "smtp" also sends them through SMTP_HOST.
 MAIL_BACKEND = "outbox"
+# Links in e-mails written outside a request (by a worker) start with this address.
+BASE_URL = "http://127.0.0.1:5000"
 MAIL_SENDER = "gms@localhost"
 SMTP_HOST = "localhost"
 SMTP_PORT = 25

@@ -63,6 +63,14 @@ def deliver_message(self, message_id: int) -> bool:
     return True
 
 
+@shared_task(name="gms.result_letters", bind=True, max_retries=3, default_retry_delay=60)
+def result_letters(self, call_id: int) -> int:
+    """Render, store and e-mail the result letters of a published call (idempotent)."""
+    from gms.services.letters import send_result_letters
+
+    return send_result_letters(call_id)
+
+
 @shared_task(name="gms.close_due_calls")
 def close_due_calls() -> int:
     """Close every open call whose deadline has passed; safe to run twice."""

@@ -8,6 +8,7 @@ from .commission import (
     AssignmentRun,
     CommissionMember,
     Conflict,
+    Meeting,
     MemberLink,
 )
 from .evaluation import Appeal, Assignment, Award, ConsensusReport, Score
@@ -18,5 +19,5 @@ __all__ = [
     "Application", "Attachment", "EligibilityCheck", "Competition", "translated", "Assignment",
     "Award", "Score", "ORG_KINDS", "ROLES", "Organisation", "Territory", "User", "AuditEntry",
     "OutboxMessage", "COMMISSION_ROLES", "SCORING_ROLES", "AssignmentRun", "CommissionMember",
-    "Conflict", "MemberLink", "Appeal", "ConsensusReport",
+    "Conflict", "MemberLink", "Appeal", "ConsensusReport", "Meeting",
 ]

@@ -74,3 +74,18 @@ class AssignmentRun(db.Model):
     result: Mapped[list] = mapped_column(JSON, default=list)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+class Meeting(db.Model):
+    """The commission's decision meeting: attendance, quorum, recusals and the vote."""
+
+    __tablename__ = "meetings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competition_id: Mapped[int] = mapped_column(ForeignKey("competitions.id"), unique=True)
+    held_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    attendees: Mapped[list] = mapped_column(JSON, default=list)
+    votes_for: Mapped[int] = mapped_column(default=0)
+    votes_against: Mapped[int] = mapped_column(default=0)
+    abstained: Mapped[int] = mapped_column(default=0)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

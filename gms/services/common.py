@@ -101,4 +101,5 @@ def document_names(ctype: CompetitionType | None, competition: Competition) -> d
     from gms.i18n import _
 
     kinds = ctype.document_kinds(competition_info(competition)) if ctype else ()
-    return {k.code: k.label for k in kinds} | {"other": _("Other")}
+    return {k.code: k.label for k in kinds} | {"other": _("Other"),
+                                                "result_letter": _("Result letter")}

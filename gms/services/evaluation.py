@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from flask import url_for
-from flask_babel import force_locale
 from sqlalchemy import and_, case, func, select
 
 from gms.competition import FUNDED, AwardDecision, RankedApplication
@@ -25,7 +23,7 @@ from gms.models import (
 from gms.models import applications as A
 from gms.models import calls as C
 
-from . import audit, notify
+from . import audit
 from .calls import sheet_for
 from .common import ServiceError, commit, competition_info, competition_type, hooks
 
@@ -243,6 +241,9 @@ def criterion_means(application: Application) -> dict[str, Decimal | None]:
 
 def decide_awards(call: Competition, actor_id: int | None) -> list[Award]:
     """Apply the type's award policy to the ranking and store the decisions (no commit)."""
+    from .meetings import check_decision_allowed
+
+    check_decision_allowed(call)
     rows = ranking(call)
     if any(r.needs_consensus for r in rows):
         raise ServiceError(_("Some applications' scores diverge beyond the call's limit: the "
@@ -286,37 +287,16 @@ def publish_results(call: Competition, now: datetime) -> None:
 
 
 def after_publish(call: Competition) -> None:
-    """Letters to every applicant, selected or not, then the awards hook."""
+    """Queue the result letters to every applicant, selected or not; then the awards hook."""
+    from flask import current_app
+
+    current_app.extensions["celery"].tasks["gms.result_letters"].delay(call.id)
     outcome = {a.application_id: a for a in awards_of(call)}
-    apps = db.session.scalars(
-        select(Application).where(Application.competition_id == call.id,
-                                  Application.submitted_at.is_not(None))
-        .options(db.joinedload(Application.created_by))).all()
-    link = url_for("public.results", call_id=call.id, _external=True)
-    for app in apps:
-        award = outcome.get(app.id)
-        with force_locale(app.created_by.locale or app.language):
-            _letter(call, app, award, link)
-    commit()
     funded = tuple(a for a in outcome.values() if a.outcome == FUNDED)
     hooks().gms_awards_published(
         competition=competition_info(call),
         awards=tuple(AwardDecision(a.application_id, a.outcome, a.amount, a.rank)
                      for a in funded))
-
-
-def _letter(call: Competition, app: Application, award: Award | None, link: str) -> None:
-    """Queue the result letter of one application, in the current (forced) locale."""
-    if award is not None and award.outcome == FUNDED:
-        text = _("Your application %(number)s was selected for a grant.", number=app.number)
-    elif award is not None and award.outcome == "reserve":
-        text = _("Your application %(number)s is on the reserve list.", number=app.number)
-    else:
-        text = _("Your application %(number)s was not selected this time.",
-                 number=app.number)
-    notify.send(key=f"result:{call.id}:{app.id}", recipient=app.created_by.email,
-                subject=_("Results of the call: %(title)s", title=call.title_text),
-                body=f"{text}\n\n{link}")
 
 
 def assignments_query(user: User):

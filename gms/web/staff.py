@@ -46,7 +46,7 @@ from gms.models import applications as A
 from gms.models import calls as C
 from gms.services import applications as apps
 from gms.services import calls as calls_service
-from gms.services import commission, evaluation, results
+from gms.services import commission, evaluation, meetings, results
 from gms.services.commission import scoring_members
 from gms.services.common import (
     ServiceError,
@@ -381,6 +381,7 @@ def commission_page(call_id: int):
                               .order_by(AssignmentRun.id.desc()).limit(10)).all()
     return render_template(
         "staff/commission.html", call=c, members=members, pool=pool, hints=hints,
+        meeting=meetings.meeting_of(c),
         overridden=overridden, declared=[r for r in records if r.source == "declared"],
         applications={a.id: a for a in eligible}, names=names, runs=runs,
         roles=COMMISSION_ROLES, seed=secrets.randbelow(10**6))
@@ -514,3 +515,37 @@ def why_rank(application_id: int):
         below=rows[index + 1] if index + 1 < len(rows) else None,
         means=means, sheet=calls_service.sheet_for(c), award=award,
         tie_breaks=evaluation.tie_breaks(c))
+
+
+@bp.route("/calls/<int:call_id>/meeting", methods=["POST"])
+@roles_required("staff")
+def record_meeting(call_id: int):
+    c = managed_call(call_id)
+    try:
+        held = _parse_local(request.form.get("held_at", ""))
+    except ValueError:
+        flash(_("Enter dates as day, month, year and time."), "error")
+        return redirect(url_for("staff.commission_page", call_id=c.id))
+    try:
+        meetings.record_meeting(
+            c, held_at=held, attendee_ids=[int(v) for v in request.form.getlist("attendees")
+                                           if v.isdigit()],
+            votes_for=request.form.get("votes_for", 0, type=int),
+            votes_against=request.form.get("votes_against", 0, type=int),
+            abstained=request.form.get("abstained", 0, type=int),
+            notes=request.form.get("notes", "")[:10000], staff=current_user)
+        flash(_("The meeting was recorded."), "success")
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("staff.commission_page", call_id=c.id))
+
+
+@bp.route("/calls/<int:call_id>/minutes.pdf")
+@roles_required("staff")
+def minutes(call_id: int):
+    c = managed_call(call_id)
+    if c.status not in (C.DECIDED, C.PUBLISHED):
+        abort(404)
+    lang = request.args.get("lang") if request.args.get("lang") in ("ky", "ru", "en") else "ru"
+    return Response(meetings.minutes_pdf(c, lang), mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="minutes-{c.id}-{lang}.pdf"'})
