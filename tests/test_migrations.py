@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from pathlib import Path
 from urllib.parse import quote
 
 import flask_migrate
@@ -83,8 +84,20 @@ def test_downgrade_to_base_and_up_again(migration_app):
     assert _differences(migration_app) == []
 
 
-def test_one_head(app):
+def test_one_head_per_branch(app):
+    """The core has one head; each plugin with tables has one branch of its own, labelled with
+    its name, that starts from a core revision."""
     with app.app_context():
         config = app.extensions["migrate"].migrate.get_config()
-    heads = ScriptDirectory.from_config(config).get_heads()
-    assert len(heads) == 1, f"several migration heads, merge them: {heads}"
+    script = ScriptDirectory.from_config(config)
+    heads = [script.get_revision(h) for h in script.get_heads()]
+    core = Path(app.root_path) / "migrations"
+    in_core = [h for h in heads if Path(h.path).is_relative_to(core)]
+    assert len(in_core) == 1, f"several core migration heads, merge them: {in_core}"
+    for head in heads:
+        if head in in_core:
+            continue
+        plugin = Path(head.path).parents[2].name
+        labels = set().union(*(script.get_revision(r.revision).branch_labels
+                               for r in script.iterate_revisions(head.revision, "base")))
+        assert plugin in labels, f"{head.path}: its branch must be labelled {plugin!r}"

@@ -209,7 +209,8 @@ def override(application: Application, user_id: int, reason: str, staff: User,
         Conflict.application_id == application.id, Conflict.user_id == user_id,
         Conflict.source == "detected"))
     if row is None:
-        row = Conflict(application_id=application.id, user_id=user_id, source="detected")
+        row = Conflict(application_id=application.id, user_id=user_id, source="detected",
+                       status="overridden", reason=reason)
         db.session.add(row)
     row.status, row.reason, row.decided_by_id, row.at = "overridden", reason, staff.id, now
     audit.record("conflict.overridden", application, {"user_id": user_id, "reason": reason},
