@@ -25,6 +25,7 @@ def celery_init_app(app: Flask) -> Celery:
     schedule = {
         "gms.close_due_calls": {"task": "gms.close_due_calls",
                                 "schedule": float(app.config["CLOSE_CALLS_EVERY_SECONDS"])},
+        "gms.assignment_reminders": {"task": "gms.assignment_reminders", "schedule": 3600.0},
     }
     for extra in app.extensions["gms.plugins"].hook.gms_register_periodic_tasks():
         schedule.update(extra or {})
@@ -69,6 +70,14 @@ def result_letters(self, call_id: int) -> int:
     from gms.services.letters import send_result_letters
 
     return send_result_letters(call_id)
+
+
+@shared_task(name="gms.assignment_reminders")
+def assignment_reminders() -> int:
+    """Remind members of score sheets due soon or overdue (once a day per sheet)."""
+    from gms.services.commission import send_reminders
+
+    return send_reminders(utcnow())
 
 
 @shared_task(name="gms.close_due_calls")

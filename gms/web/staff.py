@@ -549,3 +549,10 @@ def minutes(call_id: int):
     lang = request.args.get("lang") if request.args.get("lang") in ("ky", "ru", "en") else "ru"
     return Response(meetings.minutes_pdf(c, lang), mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="minutes-{c.id}-{lang}.pdf"'})
+
+
+@bp.route("/calls/<int:call_id>/analytics")
+@roles_required("staff")
+def analytics(call_id: int):
+    c = managed_call(call_id)
+    return render_template("staff/analytics.html", call=c, stats=commission.member_stats(c))
