@@ -173,3 +173,17 @@ def test_a_call_without_appeals_refuses_them(app, clock):
         with pytest.raises(ServiceError, match="does not accept appeals"):
             results.file_appeal(application, db.session.get(User, ids["a"]),
                                 "Grounds that are long enough to count.", clock())
+
+
+@pytest.mark.parametrize("n", [1, 15])
+def test_ranking_is_one_query_whatever_the_size(app, clock, query_counter, n):
+    ids = _two_member_round(app, clock, n=n, divergence_limit=D(3))
+    with app.app_context():
+        call = db.session.get(Competition, ids["call"])
+        call.settings = {**call.settings, "tie_break_criterion": "impact"}
+        db.session.commit()
+        call = db.session.get(Competition, ids["call"])
+        _ = call.frozen_sheet, call.divergence_limit  # loaded before counting
+        with query_counter() as q:
+            rows = evaluation.ranking(call)
+        assert len(rows) == 2 * n and q.count == 1, str(q)
