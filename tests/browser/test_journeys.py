@@ -254,6 +254,13 @@ def toy_round(app, clock, make_user, territories):
         calls.advance(call, "start_screening", now=after, actor_id=staff.id)
         apps.screen(application, eligible=True, reason="", staff=staff, now=after)
         calls.advance(call, "start_evaluation", now=after, actor_id=staff.id)
+        # m1 chairs the commission; scores further apart than 0.5 need a consensus
+        from gms.services import commission
+
+        commission.set_member(call, m1.id, "chair", staff)
+        commission.set_member(call, m2.id, "member", staff)
+        call.divergence_limit = Decimal("0.5")
+        db.session.commit()
         evaluation.assign(application, [m1.id, m2.id], staff)
         theirs = db.session.scalar(select(Assignment).where(
             Assignment.reviewer_id == m2.id))
@@ -264,7 +271,8 @@ def toy_round(app, clock, make_user, territories):
         mine = db.session.scalar(select(Assignment).where(Assignment.reviewer_id == m1.id))
         ids = {"email": m1.email, "password": m1.plain_password, "other": m2.name,
                "number": application.number, "title": application.title,
-               "assignment": mine.id}
+               "assignment": mine.id, "application": application.id, "call": call.id,
+               "staff_email": staff.email, "staff_password": staff.plain_password}
     clock.set(after + timedelta(days=1))  # the members score the next day
     return ids
 
@@ -342,6 +350,29 @@ def test_member_scores_with_half_points_and_not_applicable(app, toy_round, live_
         assert {k: s.value for k, s in scores_of(assignment).items()} == {
             "impact": Decimal("6.5"), "cost": None}
         assert assignment.total == Decimal("16.25")
+
+    # 16.25 against 17: the scores diverge, so the chair records the consensus
+    page.get_by_role("banner").get_by_role("link", name=ru("My evaluations")).click()
+    consensus = page.locator("h2", has_text=ru("Consensus needed"))
+    expect(consensus).to_be_visible()
+    page.get_by_role("link", name=ru("Application %(code)s", code=toy_round["number"])).click()
+    page.get_by_label(ru("Consensus score (0–%(max)s)", max="25")).fill("16,5")
+    page.get_by_label(ru("Consensus text")).fill("Смета уточнена; проект нужен селу.")
+    page.get_by_role("button", name=ru("Record the consensus")).click()
+    expect(page.locator(".flash.success")).to_have_text(ru("The consensus was recorded."))
+
+    # staff decide: the ranking shows the consensus score
+    page.get_by_role("button", name=ru("Log out")).click()
+    log_in(page, live_server, toy_round["staff_email"], toy_round["staff_password"])
+    page.goto(f"{live_server}/staff/calls/{toy_round['call']}/ranking")
+    expect(page.locator("tbody tr").first).to_contain_text("16,5")
+    expect(page.locator("tbody tr").first.locator(".badge").first).to_have_text(ru("consensus"))
+    page.goto(f"{live_server}/staff/calls/{toy_round['call']}")
+    page.locator("input[name=confirm]").check()
+    page.get_by_role("button", name=ru("Decide the awards")).click()
+    expect(page.locator(".flash.success")).to_be_visible()
+    with app.app_context():
+        assert db.session.get(Competition, toy_round["call"]).status == "decided"
 
 
 # ---------------------------------------------------------------------------------- staff
