@@ -9,11 +9,12 @@ import tomllib
 from pathlib import Path
 
 from flask import Flask
+from flask_babel import Babel
 from jinja2 import ChoiceLoader, FileSystemLoader
 from sqlalchemy import event
 
 from gms import defaults
-from gms.extensions import babel, csrf, db, login_manager, migrate
+from gms.extensions import csrf, db, login_manager, migrate
 from gms.hooks.manager import build_plugin_manager
 
 
@@ -106,7 +107,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from gms import cli, i18n, web
     from gms.tasks import celery_init_app
 
-    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_tz)
+    # one Babel per app: its message domain caches catalogs, which differ with the plugins
+    Babel(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_tz)
     i18n.init_app(app)
     web.init_app(app)
     blueprints = [bp for group in pm.hook.gms_register_blueprints() for bp in group or ()]

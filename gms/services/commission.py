@@ -118,6 +118,9 @@ def detect(applications: list[Application], user_ids: list[int]) -> list[Conflic
     as the member's organisation, or a link the member recorded. Three queries in all."""
     if not applications or not user_ids:
         return []
+    # in a municipality's own call the commission and the applicants share the territory:
+    # only the member's own organisation and recorded links count there
+    own_call = bool(applications[0].competition.organiser_id)
     users = {u.id: u for u in db.session.scalars(
         select(User).where(User.id.in_(user_ids))
         .options(db.joinedload(User.organisation).joinedload(Organisation.territory)))}
@@ -137,6 +140,8 @@ def detect(applications: list[Application], user_ids: list[int]) -> list[Conflic
                 reason = _("member of the applicant organisation")
             elif org.id in links.get(uid, set()):
                 reason = _("a link to the applicant recorded by the member")
+            elif own_call:
+                reason = None
             elif mine is not None and mine.territory_code and (
                     mine.territory_code == org.territory_code):
                 reason = _("same municipality")

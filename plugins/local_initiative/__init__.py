@@ -1,8 +1,17 @@
-"""Local initiative: the «Жергиликтүү демилге» / «Местная инициатива» contest for the best
-examples of residents and LSG bodies working together (domain README 3.3). A registered stub:
-a one-field form and a three-criterion sheet, enough to run a call end to end; the full
-application, the municipal variant under the model regulation and prizes by place are
-completed in the next issue.
+"""Local initiative: two competition types on one shared base (domain README 3.3).
+
+* ``local_initiative``: the programme's «Жергиликтүү демилге» / «Местная инициатива» contest
+  for community leaders, initiative groups, NGOs, LSG bodies and municipal institutions,
+  alone or jointly, one problem per entry; prizes by place (and nomination) from a prize fund,
+  diplomas and finalists' certificates. With the ``ngo_only`` setting it is the special
+  contest for NGOs (rules not documented).
+* ``local_initiative.municipal``: a municipality's own call to select and finance local
+  initiatives from its budget under the model regulation (ГАМСУМО order of 05.09.2019
+  №01-18/84): co-financing or completion, the application, proposal, implementation plan and
+  budget, the five criteria of the documented Ak-Tal call, a cap per initiative, full or
+  partial financing, decided by the municipality's own commission.
+
+See ``docs/competitions/local_initiative.md``.
 """
 
-__version__ = "0.1"
+__version__ = "1.0"

@@ -1,68 +1,248 @@
-"""Local initiative (preview): examples of citizen participation and community–LSG work."""
+"""The two competition types of the plugin, on one shared base.
+
+* ``local_initiative``: the programme's «Жергиликтүү демилге» / «Местная инициатива» contest
+  (domain 3.3 (i)); with the ``ngo_only`` setting it is the special contest for NGOs (3.3 (iii)).
+* ``local_initiative.municipal``: a municipality selects and finances local initiatives from
+  its own budget under the model regulation (ГАМСУМО order of 05.09.2019 №01-18/84; 3.3 (ii)).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
-from gms.competition import CompetitionInfo, CompetitionType, Criterion, Scale
-from gms.forms import ApplicationForm, DataRequired, Length, TextAreaField
+from gms.competition import (
+    CompetitionInfo,
+    CompetitionType,
+    Criterion,
+    DocumentKind,
+    EligibilityRule,
+    ReportDefinition,
+    Scale,
+    ScoringSheet,
+    SettingField,
+)
 from gms.i18n import _l
 
-
-class LocalInitiativeForm(ApplicationForm):
-    summary = TextAreaField(
-        _l("Summary: the one problem, what was done, by whom, with which results"),
-        validators=[DataRequired(), Length(max=10000)])
-
-
-CRITERIA = (
-    Criterion("significance", {
-        "ky": "Жашоо деңгээли үчүн маанилүүлүгү",
-        "ru": "Значимость для жизни населения",
-        "en": "Significance for residents' living standards",
-    }, Scale(0, 5, 1), guidance={
-        "ky": "Демилге жергиликтүү маанидеги маселени канчалык чечет.",
-        "ru": "Насколько инициатива решает вопрос местного значения.",
-        "en": "How far the initiative solves an issue of local significance.",
-    }),
-    Criterion("participation", {
-        "ky": "Жарандардын катышуусу",
-        "ru": "Участие граждан",
-        "en": "Citizen participation",
-    }, Scale(0, 5, 1), guidance={
-        "ky": "Канча тургун, анын ичинде аялдар, катышты жана эмнеге салым кошту.",
-        "ru": "Сколько жителей, в том числе женщин, участвовали и чем помогли.",
-        "en": "How many residents, including women, took part and what they contributed.",
-    }),
-    Criterion("partnership", {
-        "ky": "ЖӨБ органдары менен өнөктөштүк",
-        "ru": "Партнёрство с органами МСУ",
-        "en": "Partnership with the LSG bodies",
-    }, Scale(0, 5, 1), guidance={
-        "ky": "Айыл өкмөтү жана жергиликтүү кеңеш менен кызматташуу, алардын салымы.",
-        "ru": "Сотрудничество с айыл окмоту и местным кенешем, их вклад.",
-        "en": "Cooperation with the aiyl okmotu and the local council, and their contribution.",
-    }),
+from . import criteria, reports, rules
+from .awards import EnvelopeWithPartial, NominationPrizes
+from .choices import DOCUMENT_LABELS, MUNICIPAL_REQUIRED_DOCUMENTS
+from .money import to_decimal, to_int
+from .terms import (
+    CONTEST_DEFAULTS,
+    MUNICIPAL_DEFAULTS,
+    ContestTerms,
+    MunicipalTerms,
+    contest_terms,
+    municipal_terms,
 )
 
+PLUGIN = "local_initiative"
+CONTEST_KEY = PLUGIN
+MUNICIPAL_KEY = f"{PLUGIN}.municipal"
 
-@dataclass
-class LocalInitiativeCompetition(CompetitionType):
-    """The programme's contest for local initiatives."""
 
-    key: str = "local_initiative"
-    label: Any = _l("Local initiative contest (preview)")
-    description: Any = _l(
-        "Community leaders, initiative groups, NGOs and LSG bodies show how residents and "
-        "the local self-government solved a local problem together. Preview: the full "
-        "application and prizes by place come in a later version.")
-    version: str = "0.1"
-    applicant_kinds: tuple[str, ...] = ("municipality", "ngo", "initiative_group")
+class LocalInitiativeBase(CompetitionType):
+    """What both variants share: criteria from a table, a summed sheet, the documents,
+    the templates, and reading the requested amount."""
 
+    variant: str = ""
+    criteria_table: tuple = ()
+    scale: Scale = Scale(0, 5, 1)
+    #: a comment is required for scores under this
+    comment_below: float | None = None
+    reviewers: int = 3
+    templates: Mapping[str, str] = {"review_panel": f"{PLUGIN}/panel.html"}
+
+    def terms(self, competition: CompetitionInfo) -> ContestTerms | MunicipalTerms:
+        raise NotImplementedError
+
+    # -- judging ----------------------------------------------------------------------
     def criteria(self, competition: CompetitionInfo) -> Sequence[Criterion]:
-        return CRITERIA
+        return tuple(Criterion(key=key, label=dict(label), scale=self.scale,
+                               guidance=dict(guidance), comment_below=self.comment_below)
+                     for key, label, guidance in self.criteria_table)
+
+    def scoring_sheet(self, competition: CompetitionInfo) -> ScoringSheet:
+        return ScoringSheet(criteria=tuple(self.criteria(competition)), aggregate="sum",
+                            reviewers_per_application=self.reviewers)
+
+    # -- applying ---------------------------------------------------------------------
+    @staticmethod
+    def document(code: str, required: bool = False) -> DocumentKind:
+        return DocumentKind(code, DOCUMENT_LABELS[code], required)
+
+    def requested_amount(self, answers: Mapping[str, Any]) -> Decimal | None:
+        return to_decimal(answers.get("requested_amount"))
+
+
+class LocalInitiativeContest(LocalInitiativeBase):
+    """The programme's contest: prizes by place (and nomination) from a prize fund."""
+
+    key = CONTEST_KEY
+    label = _l("Local initiative contest")
+    description = _l(
+        "Community leaders, initiative groups, NGOs, LSG bodies and municipal institutions, "
+        "alone or jointly, show how residents and the local self-government solved one local "
+        "problem together. Any number of entries, each on one problem. Prizes by place from "
+        "the prize fund, diplomas for the places and certificates for the finalists.")
+    version = "1"
+    variant = "contest"
+    applicant_kinds = ("municipality", "ngo", "initiative_group")
+    criteria_table = criteria.CONTEST
+    scale = Scale(0, 10, 0.5)
+    comment_below = 3
+    templates = {"application": f"{PLUGIN}/contest_application.html",
+                 "review_panel": f"{PLUGIN}/panel.html"}
+
+    def settings_fields(self) -> Sequence[SettingField]:
+        d = CONTEST_DEFAULTS
+        return (
+            SettingField("place_ratio", _l("Places and their shares of the fund"), "text",
+                         d["place_ratio"],
+                         _l("Prizes of places I, II, III... in this ratio, e.g. 100:80:70. "
+                            "With nominations, each nomination gets an equal part of the "
+                            "fund, shared by its places in this ratio.")),
+            SettingField("nominations", _l("Nominations"), "text", d["nominations"],
+                         _l("Names separated by “;”. Empty: one general nomination. Each "
+                            "entry competes in the nomination it chooses.")),
+            SettingField("prizes_in_equipment", _l("Prizes are given as equipment"), "bool",
+                         d["prizes_in_equipment"],
+                         _l("Otherwise prizes are paid as money.")),
+            SettingField("ngo_only",
+                         _l("Special contest for NGOs: only registered NGOs may enter "
+                            "(rules not documented)"), "bool", d["ngo_only"],
+                         _l("The programme announced a special contest for NGOs without "
+                            "rules; this runs the contest for NGOs only, with their "
+                            "registration certificate.")),
+        )
+
+    def terms(self, competition: CompetitionInfo) -> ContestTerms:
+        return contest_terms(competition)
+
+    def eligibility_rules(self, competition: CompetitionInfo) -> Sequence[EligibilityRule]:
+        return rules.contest_rules(competition)
+
+    def award_policy(self, competition: CompetitionInfo) -> NominationPrizes:
+        terms = contest_terms(competition)
+        return NominationPrizes(places=terms.places, nominations=len(terms.nominations),
+                                nomination_of=NominationsFromAnswers(competition.id))
 
     def application_form(self, competition: CompetitionInfo):
-        return LocalInitiativeForm
+        from .forms import contest_form
+
+        return contest_form(contest_terms(competition).nominations)
+
+    def document_kinds(self, competition: CompetitionInfo) -> Sequence[DocumentKind]:
+        kinds = [self.document("photos"), self.document("support_letters"),
+                 self.document("publications")]
+        if contest_terms(competition).ngo_only:
+            kinds.insert(0, self.document("ngo_registration", required=True))
+        return tuple(kinds)
+
+    def requested_amount(self, answers: Mapping[str, Any]) -> Decimal:
+        """Nothing is requested: prizes come from the fund."""
+        return Decimal(0)
+
+    def reports(self, competition: CompetitionInfo) -> Sequence[ReportDefinition]:
+        return reports.contest_definitions()
+
+
+class MunicipalInitiatives(LocalInitiativeBase):
+    """A municipality's own call: financing local initiatives from the local budget."""
+
+    key = MUNICIPAL_KEY
+    label = _l("Local initiatives financed by a municipality (its own call)")
+    description = _l(
+        "A municipality selects and finances local initiatives of its residents, their "
+        "groups and organisations from its own budget under the model regulation (ГАМСУМО "
+        "order of 05.09.2019 №01-18/84): co-financing or completion, full or partial "
+        "financing up to the call's maximum per initiative, decided by the municipality's "
+        "own commission. Created by the municipality's staff.")
+    version = "1"
+    variant = "municipal"
+    applicant_kinds = ("ngo", "initiative_group")
+    criteria_table = criteria.MUNICIPAL
+    scale = Scale(0, 5, 1)
+    comment_below = 2
+    templates = {"application": f"{PLUGIN}/municipal_application.html",
+                 "review_panel": f"{PLUGIN}/panel.html"}
+
+    def settings_fields(self) -> Sequence[SettingField]:
+        d = MUNICIPAL_DEFAULTS
+        return (
+            SettingField("max_per_initiative_kgs", _l("Maximum financing per initiative, KGS"),
+                         "decimal", d["max_per_initiative_kgs"]),
+            SettingField("allow_co_financing", _l("Accept co-financing"), "bool",
+                         d["allow_co_financing"],
+                         _l("The initiative has money, labour or other resources and needs "
+                            "more.")),
+            SettingField("allow_completion", _l("Accept completion"), "bool",
+                         d["allow_completion"],
+                         _l("Results are achieved; money is needed to continue or finish.")),
+            SettingField("partial_financing", _l("Partial financing allowed"), "bool",
+                         d["partial_financing"],
+                         _l("The first initiative in the ranking that no longer fits in the "
+                            "envelope gets what is left of it.")),
+            SettingField("public_hearing", _l("Public hearing before the decision"), "bool",
+                         d["public_hearing"]),
+            SettingField("min_contribution_percent",
+                         _l("Minimum own contribution and attracted funds, percent of the "
+                            "budget"), "decimal", d["min_contribution_percent"]),
+            SettingField("implementation_deadline",
+                         _l("Implementation deadline (YYYY-MM-DD; empty: none)"), "text",
+                         d["implementation_deadline"]),
+            SettingField("regulation",
+                         _l("Local regulation: council resolution, number and date"), "text",
+                         d["regulation"]),
+        )
+
+    def terms(self, competition: CompetitionInfo) -> MunicipalTerms:
+        return municipal_terms(competition)
+
+    def eligibility_rules(self, competition: CompetitionInfo) -> Sequence[EligibilityRule]:
+        return rules.municipal_rules(competition)
+
+    def award_policy(self, competition: CompetitionInfo) -> EnvelopeWithPartial:
+        terms = municipal_terms(competition)
+        return EnvelopeWithPartial(cap=terms.cap, partial=terms.partial_financing,
+                                   max_awards=competition.max_awards)
+
+    def application_form(self, competition: CompetitionInfo):
+        from .forms import municipal_form
+
+        return municipal_form(municipal_terms(competition).financing_types)
+
+    def document_kinds(self, competition: CompetitionInfo) -> Sequence[DocumentKind]:
+        return (*(self.document(code, required=True) for code in MUNICIPAL_REQUIRED_DOCUMENTS),
+                self.document("contribution_evidence"), self.document("photos"))
+
+    def reports(self, competition: CompetitionInfo) -> Sequence[ReportDefinition]:
+        return reports.municipal_definitions()
+
+
+class NominationsFromAnswers:
+    """``application_id → nomination number`` for a call, read from the stored answers in
+    one query on first use (the core's ranking rows carry no answers)."""
+
+    def __init__(self, competition_id: int | None):
+        self.competition_id = competition_id
+        self._numbers: dict[int, int | None] | None = None
+
+    def __call__(self, application_id: int) -> int | None:
+        if self._numbers is None:
+            from sqlalchemy import select
+
+            from gms.extensions import db
+            from gms.models import Application
+
+            self._numbers = {
+                app_id: to_int((answers or {}).get("nomination"))
+                for app_id, answers in db.session.execute(select(
+                    Application.id, Application.answers).where(
+                    Application.competition_id == self.competition_id))}
+        return self._numbers.get(application_id)
+
+
+TYPES = (LocalInitiativeContest, MunicipalInitiatives)

@@ -1,13 +1,27 @@
-"""Hook implementations of the local-initiative plugin."""
+"""Hook implementations of the local-initiative plugin: its only contact with pluggy."""
 
 from gms.hooks import hookimpl
 
 
 @hookimpl
 def gms_register_competition_types():
-    from .competition import LocalInitiativeCompetition
+    from .competition import TYPES
 
-    return [LocalInitiativeCompetition()]
+    return [cls() for cls in TYPES]
+
+
+@hookimpl
+def gms_register_blueprints():
+    from .views import bp
+
+    return [bp]
+
+
+@hookimpl
+def gms_app_init(app):
+    from .views import init_jinja
+
+    init_jinja(app)
 
 
 @hookimpl
