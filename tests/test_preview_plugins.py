@@ -13,7 +13,7 @@ from sqlalchemy import select
 from gms.extensions import db
 from gms.models import Application, Assignment, Award, Competition, Organisation, Territory, User
 
-PREVIEWS = ["pilot_selection", "citizen_budget_contest"]
+PREVIEWS = ["pilot_selection"]
 pytestmark = pytest.mark.gms_plugins(*PREVIEWS)
 
 

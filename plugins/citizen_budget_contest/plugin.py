@@ -1,4 +1,4 @@
-"""Hook implementations of the citizen-budget-contest plugin."""
+"""Hook implementations of the citizen-budget-contest plugin: its only contact with pluggy."""
 
 from gms.hooks import hookimpl
 
@@ -8,6 +8,20 @@ def gms_register_competition_types():
     from .competition import CitizenBudgetContest
 
     return [CitizenBudgetContest()]
+
+
+@hookimpl
+def gms_register_blueprints():
+    from .views import bp
+
+    return [bp]
+
+
+@hookimpl
+def gms_app_init(app):
+    from .views import init_jinja
+
+    init_jinja(app)
 
 
 @hookimpl

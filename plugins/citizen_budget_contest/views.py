@@ -1,0 +1,187 @@
+"""The plugin's pages (blueprint ``citizen_budget_contest`` at ``/p/citizen_budget_contest``)
+and the helpers its templates use.
+
+- ``/applications/<id>/certificate.pdf``: a winner's prize certificate, after publication, for
+  the winning municipality's members and the staff who manage the call; 404 for anyone else.
+- ``/calls/<id>/prizes``: staff see the places, prizes and their planned use (HTML or
+  ``?format=csv``) once the awards are decided.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from gms.documents import render_pdf
+from gms.extensions import db
+from gms.i18n import _
+from gms.models import Application, Award, Competition, Organisation
+from gms.models import calls as C
+from gms.services.common import competition_info, identity_hidden
+from gms.web.access import can_view_application, managed_call, roles_required
+
+from . import edition, prizes
+from .anonymity import masker
+from .choices import CITIZENS_BUDGET, PRIZE_USES, SUBJECTS, label_of
+from .competition import KEY
+from .hearings import hearings, to_date, totals
+
+bp = Blueprint(KEY, __name__)
+
+FUNDED = "funded"
+CHOICES = {"subject": SUBJECTS, "citizens_budget": CITIZENS_BUDGET, "prize_use": PRIZE_USES}
+
+
+# ------------------------------------------------------------------------------- access
+
+
+def may_download_certificate(user, application: Application) -> bool:
+    """Members of the winning municipality, and staff who manage the call."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.role == "applicant":
+        return application.organisation_id == user.organisation_id
+    if user.has_role("staff", "finance"):
+        return can_view_application(user, application)
+    return False
+
+
+def _award(application: Application) -> Award | None:
+    return db.session.scalar(select(Award).where(Award.application_id == application.id))
+
+
+def _prize(award: Award, application: Application) -> prizes.Prize:
+    org = application.organisation
+    territory = org.territory
+    answers = application.answers or {}
+    return prizes.Prize(
+        application_id=application.id, rank=award.rank, outcome=award.outcome,
+        reason=award.reason or "",
+        number=application.number or "", municipality=org.name,
+        rayon=territory.rayon if territory else "", oblast=org.oblast or "",
+        score=award.score, amount=Decimal(award.amount or 0),
+        use=str(answers.get("prize_use") or ""),
+        use_description=str(answers.get("prize_use_description") or "").strip())
+
+
+def _prizes(call: Competition) -> list[prizes.Prize]:
+    rows = db.session.execute(
+        select(Award, Application).join(Application, Application.id == Award.application_id)
+        .where(Award.competition_id == call.id, Award.outcome.in_((FUNDED, "reserve")))
+        .options(db.joinedload(Application.organisation).joinedload(Organisation.territory))
+        .order_by(Award.rank)).all()
+    return [_prize(award, application) for award, application in rows]
+
+
+# -------------------------------------------------------------------------------- pages
+
+
+@bp.route("/applications/<int:application_id>/certificate.pdf")
+def certificate(application_id: int):
+    application = db.session.get(Application, application_id)
+    if application is None:
+        abort(404)
+    call = application.competition
+    if call.type_key != KEY or call.status != C.PUBLISHED:
+        abort(404)
+    award = _award(application)
+    if award is None or award.outcome != FUNDED or not may_download_certificate(
+            current_user, application):
+        abort(404)
+    published = call.published_at
+    doc = prizes.certificate(
+        _prize(award, application), call.title_text,
+        edition.budget_year(competition_info(call)),
+        published.astimezone(edition.TIMEZONE).date() if published else None)
+    return Response(render_pdf(doc), mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="certificate-{application.number}.pdf"'})
+
+
+@bp.route("/calls/<int:call_id>/prizes")
+@roles_required("staff", "finance")
+def prize_report(call_id: int):
+    call = managed_call(call_id)
+    if call.type_key != KEY:
+        abort(404)
+    decided = call.status in (C.DECIDED, C.PUBLISHED)
+    items = _prizes(call) if decided else []
+    header, rows = prizes.table(items)
+    if request.args.get("format") == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow([str(h) for h in header])
+        writer.writerows(rows)
+        return Response(buf.getvalue(), mimetype="text/csv", headers={
+            "Content-Disposition": f'attachment; filename="prizes-{call.id}.csv"'})
+    lines, awarded, left = prizes.use_summary(items, Decimal(call.budget or 0))
+    return render_template(f"{KEY}/prizes.html", call=call, decided=decided,
+                           funded=prizes.places(items),
+                           reserve=[p for p in items if p.outcome == "reserve"],
+                           lines=lines, awarded=awarded, left=left,
+                           published=call.status == C.PUBLISHED)
+
+
+# ------------------------------------------------------------------------ template helpers
+
+
+def identity_masker(application, anonymous: bool = False):
+    """For the answers template: a function hiding the municipality's names in free text,
+    or ``None`` when the viewer may see them (staff, the applicant, members after
+    publication)."""
+    if application is None:
+        return None
+    hidden = anonymous or (getattr(current_user, "role", None) == "commission"
+                           and identity_hidden(application.competition))
+    if not hidden:
+        return None
+    org = application.organisation
+    territory = org.territory if org is not None else None
+    names = [org.name if org is not None else None,
+             territory.name_ru if territory else None, territory.rayon if territory else None]
+    return masker(names, _("[name hidden]"))
+
+
+def certificate_url(application) -> str | None:
+    """The winner's certificate link for those who may download it, else ``None``."""
+    if (application is None or application.competition.type_key != KEY
+            or application.competition.status != C.PUBLISHED
+            or application.status != FUNDED
+            or not may_download_certificate(current_user, application)):
+        return None
+    return url_for(f"{KEY}.certificate", application_id=application.id)
+
+
+def prizes_url(application) -> str | None:
+    """The call's prize page for staff, once the awards are decided."""
+    call = getattr(application, "competition", None)
+    if (call is None or call.type_key != KEY or call.status not in (C.DECIDED, C.PUBLISHED)
+            or not getattr(current_user, "is_authenticated", False)
+            or current_user.role not in ("staff", "finance", "admin")):
+        return None
+    return url_for(f"{KEY}.prize_report", call_id=call.id)
+
+
+def choice_label(code, field: str) -> str:
+    """``{{ row.subject|citizen_budget_choice("subject") }}``."""
+    return label_of(CHOICES.get(field, ()), code)
+
+
+def date_text(value) -> str:
+    from .rules import day
+
+    parsed = value if hasattr(value, "isoformat") else to_date(value)
+    return day(parsed) if parsed else "—"
+
+
+def init_jinja(app) -> None:
+    app.jinja_env.filters["citizen_budget_choice"] = choice_label
+    app.jinja_env.filters["citizen_budget_date"] = date_text
+    app.jinja_env.globals.update(
+        citizen_budget_hearings=hearings, citizen_budget_totals=totals,
+        citizen_budget_masker=identity_masker, citizen_budget_certificate_url=certificate_url,
+        citizen_budget_prizes_url=prizes_url)
