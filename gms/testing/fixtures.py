@@ -148,13 +148,17 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 def _migrate(url: str, instance: Path) -> None:
-    """Bring the database at ``url`` to the newest revision through Flask-Migrate."""
+    """Bring the database at ``url`` to the newest revision through Flask-Migrate, with every
+    in-repo plugin enabled so that their migration branches are applied too."""
     import flask_migrate
+
+    from gms import defaults
 
     hermetic = {k: v for k, v in os.environ.items()
                 if not k.startswith("GMS_") or k.startswith("GMS_TEST_")}
     with mock.patch.dict(os.environ, hermetic, clear=True):
-        app = _create_app({"TESTING": True, "SECRET_KEY": "test", "PLUGINS": [],
+        app = _create_app({"TESTING": True, "SECRET_KEY": "test",
+                           "PLUGINS": list(defaults.PLUGINS),
                            "SQLALCHEMY_DATABASE_URI": url}, instance)
     try:
         with app.app_context():

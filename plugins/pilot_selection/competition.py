@@ -1,72 +1,233 @@
-"""Pilot selection (preview): a municipality asks to become a pilot partner."""
+"""The pilot-selection competition type: municipalities ask to become pilot partners."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from gms.competition import CompetitionInfo, CompetitionType, Criterion, Scale
-from gms.forms import ApplicationForm, DataRequired, Length, TextAreaField
+from gms.competition import (
+    CompetitionInfo,
+    CompetitionType,
+    Criterion,
+    DocumentKind,
+    EligibilityRule,
+    ReportDefinition,
+    Scale,
+    ScoringSheet,
+    SettingField,
+    WithinEnvelope,
+)
 from gms.i18n import _l
 
+from . import reports, rules, settings
+from .choices import DOCUMENT_LABELS, JOINT_DECISION, SIGNED_LETTER
 
-class PilotSelectionForm(ApplicationForm):
-    summary = TextAreaField(
-        _l("Summary: why your municipality wants to be a pilot, joint activities with "
-           "residents and the help you need"),
-        validators=[DataRequired(), Length(max=10000)])
+KEY = "pilot_selection"
+VISIT = "visit_findings"
+COMMENT_BELOW = 2  # a comment is required for a score of 0 or 1
+# The scale is written with floats so its choices read "0.0" … "5.0", as the saved scores do
+# (a Numeric(5, 1) column): the score sheet then shows a saved score as selected.
 
-
-CRITERIA = (
-    Criterion("commitment", {
+# (key, label, guidance, allow_na): 0–5 per member, equal weights (domain README 3.1)
+RUBRIC: tuple[tuple[str, dict, dict, bool], ...] = (
+    ("commitment", {
         "ky": "Кызыкдарлык жана биргелешкен чечим",
         "ru": "Заинтересованность и совместное решение",
         "en": "Commitment and joint decision",
-    }, Scale(0, 5, 1), guidance={
-        "ky": "Айыл өкмөтү менен жергиликтүү кеңештин биргелешкен чечими жана кызыгуу каты.",
-        "ru": "Совместное решение айыл окмоту и местного кенеша, письмо о "
-              "заинтересованности.",
-        "en": "Joint decision of the aiyl okmotu and the local council; letter of interest.",
-    }),
-    Criterion("joint_activity", {
-        "ky": "Жамаат менен биргелешкен иштер же идея",
-        "ru": "Совместная деятельность с сообществом или идея",
-        "en": "Joint activities with the community, or an idea",
-    }, Scale(0, 5, 1), guidance={
-        "ky": "Акыркы 12 айдагы биргелешкен иштер же жаңы башчынын идеясы жана керектүү жардам.",
-        "ru": "Совместные мероприятия за последние 12 месяцев или идея нового главы и "
-              "нужная помощь.",
-        "en": "Joint activities in the last 12 months, or a new head's idea and the help "
-              "needed.",
-    }),
-    Criterion("civic_groups", {
-        "ky": "Жарандык топтор жана уюмдар",
-        "ru": "Гражданские группы и организации",
-        "en": "Civic groups and organisations",
-    }, Scale(0, 5, 1), guidance={
-        "ky": "Аймакта иштеген БӨУлар, расмий жана расмий эмес топтор, алар менен "
-              "кызматташуу.",
-        "ru": "НПО, формальные и неформальные группы на территории и сотрудничество с ними.",
-        "en": "NGOs, formal and informal groups in the area, and cooperation with them.",
-    }),
+    }, {
+        "ky": "Айыл өкмөтү менен жергиликтүү кеңеш биргелешкен чечим кабыл алганбы, кызыгуу "
+              "катына башчы да, кеңештин төрагасы да кол койгонбу? Биргелешкен аракет планы "
+              "так жана ишке ашырууга боло турганбы (ким, эмне, качан)? Башчынын өз баасы "
+              "(1–2-суроолор) айыл өкмөтү менен кеңештин ортосундагы кызматташтыкты "
+              "көрсөтөбү? 5 — бардыгы бар жана ынанымдуу; 0 — биргелешкен чечим же план жок.",
+        "ru": "Приняли ли айыл окмоту и местный кенеш совместное решение, подписали ли письмо "
+              "о заинтересованности и глава, и председатель кенеша? Конкретен и выполним ли "
+              "совместный план действий (кто, что, когда)? Показывает ли самооценка главы "
+              "(вопросы 1–2) взаимодействие айыл окмоту и кенеша? 5 — всё есть и убедительно; "
+              "0 — нет совместного решения или плана.",
+        "en": "Did the aiyl okmotu and the local council adopt a joint decision, and did both "
+              "the head and the council chair sign the letter of interest? Is the joint "
+              "action plan concrete and feasible (who, what, when)? Does the head's "
+              "self-assessment (Q1–Q2) show the executive and the council working together? "
+              "5: all there and convincing; 0: no joint decision or plan.",
+    }, False),
+    ("joint_activity", {
+        "ky": "Жамаат менен биргелешкен иштер же идея (2-бөлүк)",
+        "ru": "Совместная деятельность с сообществом или идея (часть 2)",
+        "en": "Joint activities with the community, or an idea (Part 2)",
+    }, {
+        "ky": "Акыркы мезгилде ЖӨБ органдары тургундар, топтор жана уюмдар менен чогуу эмне "
+              "кылды: канча жаран катышты, натыйжалар сан менен көрсөтүлгөнбү (сом, км, "
+              "бак-дарак)? Жаңы дайындалган башчы үчүн: идея так, жамаатка пайдалуу жана "
+              "Долбоордун жардамы так айтылганбы? Идеяны өткөн иштер менен бирдей баалаңыз.",
+        "ru": "Что органы МСУ сделали вместе с жителями, группами и организациями за "
+              "последний период: сколько граждан участвовало, есть ли результаты в цифрах "
+              "(сом, км, деревья)? Для недавно назначенного главы: ясна ли идея, полезна ли "
+              "сообществу, понятно ли, какая помощь Проекта нужна? Идею оценивайте наравне с "
+              "прошлыми делами.",
+        "en": "What did the local self-government do together with residents, groups and "
+              "organisations in the period: how many citizens took part, are results given in "
+              "figures (som, km, trees)? For a newly appointed head: is the idea clear, useful "
+              "to the community, and is the help needed from the Project stated? Score an "
+              "idea on a par with past activities.",
+    }, False),
+    ("civic_groups", {
+        "ky": "Жарандык топтор жана уюмдар (3-бөлүк)",
+        "ru": "Гражданские группы и организации (часть 3)",
+        "en": "Civic groups and organisations (Part 3)",
+    }, {
+        "ky": "Аймакта расмий жана расмий эмес топтор, БӨУлар, жарандардын бирикмелери "
+              "иштейби; алардын лидерлери жана байланыштары көрсөтүлгөнбү; айыл өкмөтү жана "
+              "кеңеш менен кызматташуунун формалары (чогулуштар, биргелешкен иштер, "
+              "мониторинг) кандай?",
+        "ru": "Работают ли на территории формальные и неформальные группы, НПО, объединения "
+              "граждан; указаны ли их лидеры и контакты; какие формы сотрудничества с айыл "
+              "окмоту и кенешем (сходы, совместные дела, мониторинг)?",
+        "en": "Do formal and informal groups, NGOs and citizens' associations work in the "
+              "area; are their leaders and contacts given; how do they cooperate with the "
+              "aiyl okmotu and the council (gatherings, joint work, monitoring)?",
+    }, False),
+    ("budget_openness", {
+        "ky": "Бюджеттин ачыктыгы",
+        "ru": "Открытость бюджета",
+        "en": "Budget openness",
+    }, {
+        "ky": "Жергиликтүү бюджет тууралуу маалымат жарандар үчүн ачык жана жеткиликтүүбү "
+              "(маалымат тактасы, сайт, угуулар, жарандык бюджет); планда бюджеттик маалыматты "
+              "ачыктоо боюнча иш-чаралар барбы; мамлекеттик сатып алуулар боюнча "
+              "тастыкталган адис барбы?",
+        "ru": "Открыта ли и доступна ли гражданам информация о местном бюджете "
+              "(информационная доска, сайт, слушания, гражданский бюджет); есть ли в плане "
+              "мероприятия по раскрытию бюджетной информации; есть ли сертифицированный "
+              "специалист по госзакупкам?",
+        "en": "Is local budget information open and accessible to citizens (information "
+              "board, website, hearings, citizens' budget); does the plan include events that "
+              "disclose budget information; is there a specialist certified in public "
+              "procurement?",
+    }, False),
+    (VISIT, {
+        "ky": "Текшерүү сапарынын жыйынтыктары",
+        "ru": "Результаты проверочного визита",
+        "en": "Verification visit findings",
+    }, {
+        "ky": "Адис жерине барып, табыштамадагы маалыматты тастыктадыбы (текшерүү тизмеси "
+              "жана тыянактар арыздын жанында көрсөтүлөт)? Сапар болбосо, «Колдонулбайт» "
+              "деп белгилеңиз: бул критерий эсепке алынбайт.",
+        "ru": "Подтвердил ли специалист на месте сведения заявки (чек-лист и выводы визита "
+              "показаны рядом с заявкой)? Если визита не было, отметьте «Неприменимо»: "
+              "критерий не учитывается.",
+        "en": "Did the specialist confirm the application on site (the visit's checklist and "
+              "findings are shown beside the application)? If there was no visit, mark it "
+              "not applicable: the criterion is left out.",
+    }, True),
 )
+
+
+def _document(code: str, required: bool = False) -> DocumentKind:
+    return DocumentKind(code, DOCUMENT_LABELS[code], required)
 
 
 @dataclass
 class PilotSelectionCompetition(CompetitionType):
-    """Selection of pilot municipalities; no money, a memorandum of cooperation."""
+    """Selection of pilot municipalities: no money, a memorandum of cooperation with each.
 
-    key: str = "pilot_selection"
-    label: Any = _l("Pilot municipality selection (preview)")
+    A dataclass like its base, so the class-level values below are the instance defaults.
+    """
+
+    key: str = KEY
+    label: Any = _l("Selection of pilot municipalities")
     description: Any = _l(
-        "Aiyl aimaks and small towns apply to become pilot partners of the programme. "
-        "Preview: the full letter of interest and evidence forms come in a later version.")
-    version: str = "0.1"
+        "Aiyl aimaks and small towns apply, jointly with their local council, to become pilot "
+        "partners of the programme: a letter of interest with a joint action plan, signed by "
+        "the head (mayor) and the council chair, and information on the municipality, its "
+        "joint activities with residents, its civic groups and donor projects. Staff may "
+        "visit applicants to verify; the commission selects the pilots; each signs a "
+        "memorandum of cooperation. No money is awarded.")
+    version: str = "1"
     applicant_kinds: tuple[str, ...] = ("municipality",)
+    templates: Mapping[str, str] = field(default_factory=lambda: {
+        "application": f"{KEY}/application.html",
+        "review_panel": f"{KEY}/review_panel.html",
+    })
 
+    # -- settings ---------------------------------------------------------------------
+    def settings_fields(self) -> Sequence[SettingField]:
+        d = settings.DEFAULTS
+        return (
+            SettingField("population_date", _l("Population as of (date, YYYY-MM-DD)"), "text",
+                         d["population_date"],
+                         _l("Empty: 1 January of the year the call opens.")),
+            SettingField("activities_months",
+                         _l("Joint activities (Part 2) of the last … months"), "int",
+                         d["activities_months"]),
+            SettingField("donor_period", _l("Donor projects (Part 4) of the years"), "text",
+                         d["donor_period"],
+                         _l("For example 2014–2017. Empty: the four years up to the year the "
+                            "call opens.")),
+            SettingField("announcement_date",
+                         _l("The list of pilots is announced by (date, YYYY-MM-DD)"), "text",
+                         d["announcement_date"], _l("Empty: 18 days after the deadline.")),
+            SettingField("memorandum_until",
+                         _l("Memoranda of cooperation run until (date, YYYY-MM-DD)"), "text",
+                         d["memorandum_until"],
+                         _l("Empty: until the end of the current phase of the Project.")),
+            SettingField("min_score", _l("Lowest mean score to be selected, of 25"),
+                         "decimal", d["min_score"], _l("Empty: no minimum.")),
+            SettingField("tie_break_criterion", _l("Criterion that breaks a tie"), "text",
+                         d["tie_break_criterion"],
+                         _l("The higher mean score of this criterion wins a tie: commitment, "
+                            "joint_activity, civic_groups or budget_openness. Empty: none.")),
+        )
+
+    # -- judging ----------------------------------------------------------------------
     def criteria(self, competition: CompetitionInfo) -> Sequence[Criterion]:
-        return CRITERIA
+        return tuple(
+            Criterion(key=key, label=dict(label), guidance=dict(guidance),
+                      scale=Scale(min=0.0, max=5.0, step=1.0, allow_na=allow_na), weight=1,
+                      comment_below=COMMENT_BELOW)
+            for key, label, guidance, allow_na in RUBRIC)
 
+    def scoring_sheet(self, competition: CompetitionInfo) -> ScoringSheet:
+        """Five criteria of 0–5 summed (25 points); a criterion marked not applicable (the
+        visit, when there was none) is left out and the total rescaled to 25."""
+        threshold = settings.min_score(competition)
+        return ScoringSheet(criteria=tuple(self.criteria(competition)), aggregate="sum",
+                            overall_threshold=float(threshold) if threshold else None,
+                            reviewers_per_application=3)
+
+    def eligibility_rules(self, competition: CompetitionInfo) -> Sequence[EligibilityRule]:
+        return rules.build_rules(competition)
+
+    def award_policy(self, competition: CompetitionInfo) -> WithinEnvelope:
+        """The best-scored municipalities become pilots, as many as the call's number of
+        awards (all that pass the minimum when it has none), one per municipality; no money
+        changes hands, so every amount is 0 and the envelope never binds."""
+        return WithinEnvelope(max_awards=competition.max_awards, per_organisation=1,
+                              max_grant=Decimal(0))
+
+    # -- applying ---------------------------------------------------------------------
     def application_form(self, competition: CompetitionInfo):
-        return PilotSelectionForm
+        from .forms import form_for
+
+        return form_for(settings.population_date(competition),
+                        settings.activities_months(competition),
+                        settings.donor_period_text(competition))
+
+    def document_kinds(self, competition: CompetitionInfo) -> Sequence[DocumentKind]:
+        return (
+            _document(SIGNED_LETTER, required=True),
+            _document(JOINT_DECISION, required=True),
+            _document("activity_evidence"),
+            _document("budget_information"),
+            # "other" is offered by the core for every competition
+        )
+
+    def requested_amount(self, answers: Mapping[str, Any]) -> Decimal:
+        """Pilots receive no money."""
+        return Decimal(0)
+
+    # -- reporting --------------------------------------------------------------------
+    def reports(self, competition: CompetitionInfo) -> Sequence[ReportDefinition]:
+        return reports.definitions()

@@ -54,6 +54,7 @@ class BudgetLine:
     quantity: Decimal
     unit_cost: Decimal
     source: str
+    basis: str = ""  # how a contribution in kind or labour was valued
 
     @property
     def amount(self) -> Decimal:
@@ -72,7 +73,8 @@ def budget_lines(answers: Mapping[str, Any]) -> list[BudgetLine]:
             unit=str(row.get("unit") or "").strip(),
             quantity=to_decimal(row.get("quantity")) or Decimal(0),
             unit_cost=to_decimal(row.get("unit_cost")) or Decimal(0),
-            source=str(row.get("source") or "")))
+            source=str(row.get("source") or ""),
+            basis=str(row.get("basis") or "").strip()))
     return out
 
 

@@ -33,6 +33,17 @@ EVIDENCE_KIND_OF_SOURCE = {
     "village_gathering": "gathering_minutes",
 }
 PRIORITY_EVIDENCE_KINDS = ("zhmba_report", "hearing_minutes", "gathering_minutes")
+# Minutes that show residents met, when there were no ЖМБА sessions.
+MEETING_MINUTES_KINDS = ("hearing_minutes", "gathering_minutes")
+ZHMBA = "zhmba"
+
+# Age groups of the ЖМБА sessions (doc 002: 18–35, 36–55, 56+; Annex 3 says 56–75).
+AGE_GROUPS = (
+    ("18_35", _l("18–35")),
+    ("36_55", _l("36–55")),
+    ("56_plus", _l("56 and older")),
+)
+AGE_GROUP_CODES = tuple(code for code, _label in AGE_GROUPS)
 
 # Funding sources of a budget line; everything but "grant" is co-financing.
 GRANT = "grant"
@@ -45,6 +56,16 @@ BUDGET_SOURCES = (
     ("other_donors", _l("Other donors and funds")),
 )
 SOURCE_CODES = tuple(code for code, _label in BUDGET_SOURCES)
+# Contributions that are not money: each needs the basis on which it was valued.
+VALUED_SOURCES = ("in_kind", "labour")
+
+# Who pays for the upkeep of the result after the project.
+MAINTENANCE_SOURCES = (
+    ("local_budget", _l("Local budget")),
+    ("tariffs", _l("User fees or tariffs")),
+    ("community", _l("Community contributions")),
+    ("other", _l("Other sources")),
+)
 
 
 def label_of(choices, code) -> str:
@@ -66,4 +87,5 @@ DOCUMENT_LABELS = {
     "zhmba_protocol": _l("Session protocols with participant lists and photos"),
     "vote_tally": _l("Vote tally of the priorities by village"),
     "joint_action_plan": _l("Joint action plan (БАП)"),
+    "focus_group_report": _l("Focus group report"),
 }

@@ -33,20 +33,30 @@ RUBRIC: tuple[tuple[str, int, dict, dict], ...] = (
         "ru": "Приоритет сообщества",
         "en": "Community priority",
     }, {
-        "ky": "Көйгөйдү тургундар өздөрү тандаганбы? ЖМБА добуштарындагы орду, коомдук "
-              "угууда же элеттик чогулушта тандалганы жана датасы бар далилдер (протокол, "
-              "добуштардын жыйынтыгы, кеңештин токтому). Биринчи орундагы, көп добуш алган, "
-              "чакыруу ачылганга чейин тандалган көйгөйгө жогорку балл коюлат; далили жок же "
-              "грант үчүн гана тандалган көйгөйгө төмөн балл.",
-        "ru": "Выбрали ли проблему сами жители? Место в подсчёте голосов СИНС (ЖМБА), выбор "
-              "на общественных слушаниях или сельском сходе, датированные доказательства "
-              "(протокол, итоги голосования, постановление кенеша). Высокий балл — проблема "
-              "на первых местах по голосам, выбранная до объявления конкурса; низкий — нет "
-              "доказательств или приоритет определён только ради гранта.",
-        "en": "Did residents choose this problem themselves? Rank in the ЖМБА vote tally, or "
-              "choice at a public hearing or village gathering, with dated evidence (protocol, "
-              "tally, council resolution). High: a top-ranked problem chosen before the call "
-              "opened. Low: no evidence, or a priority set only for this grant.",
+        "ky": "Көйгөйдү тургундар өздөрү тандаганбы? Табыштамадагы далилдерди караңыз: ар "
+              "бир айылда жана ар бир курак тобунда өткөн ЖМБА сессиялары, добуштардын "
+              "жыйынтыгындагы көйгөйдүн орду (эң көп добуш алган бешөө — артыкчылыктар), "
+              "фокус-топтун талдоосу, биргелешкен аракеттер планы (БАП) жана кеңештин токтому; "
+              "же коомдук угуунун, элеттик чогулуштун протоколу. Жогорку балл: чакыруу "
+              "ачылганга чейин тандалган, алдыңкы орундагы көйгөй, бүт чынжыры "
+              "документтештирилген. Төмөн балл: далили жок, кызматкерлер түшүндүрө албаган "
+              "эскертүүлөр бар же артыкчылык грант үчүн гана аныкталган.",
+        "ru": "Выбрали ли проблему сами жители? Смотрите доказательства в заявке: сессии "
+              "СИНС (ЖМБА) в каждом селе и каждой возрастной группе, место проблемы в подсчёте "
+              "голосов (пять проблем с наибольшим числом голосов — приоритеты), анализ "
+              "фокус-группы, совместный план действий (БАП) и постановление кенеша; или "
+              "протокол общественных слушаний, сельского схода. Высокий балл — проблема на "
+              "первых местах, выбранная до объявления конкурса, вся цепочка задокументирована; "
+              "низкий — нет доказательств, есть не снятые сотрудниками предупреждения или "
+              "приоритет определён только ради гранта.",
+        "en": "Did residents choose this problem themselves? Look at the evidence in the "
+              "application: ЖМБА sessions in every village and age group, the problem's rank "
+              "in the vote tally (the five with most votes are the priorities), the focus "
+              "group's analysis, the joint action plan (БАП) and the council resolution; or "
+              "the minutes of a public hearing or village gathering. High: a top-ranked "
+              "problem chosen before the call opened, the whole chain documented. Low: no "
+              "evidence, warnings the staff could not clear, or a priority set only for this "
+              "grant.",
     }),
     ("relevance", 15, {
         "ky": "Актуалдуулугу жана пайда алуучулар",
@@ -95,23 +105,29 @@ RUBRIC: tuple[tuple[str, int, dict, dict], ...] = (
     }, {
         "ky": "Жергиликтүү бюджеттен, жамааттан (акча, буюм, эмгек) жана башка "
               "донорлордон салымдын үлүшү жана анын ишенимдүүлүгү (токтом, бюджеттеги "
-              "берене).",
+              "берене); буюмдай жана эмгек салымдары негизи көрсөтүлүп, акыйкат "
+              "бааланганбы.",
         "ru": "Доля вклада местного бюджета, сообщества (деньги, материалы, труд) и других "
-              "доноров и его надёжность (постановление, статья в бюджете).",
+              "доноров и его надёжность (постановление, статья в бюджете); оценены ли вклады "
+              "материалами и трудом разумно и с указанием основания.",
         "en": "Share of contributions from the local budget, the community (cash, in kind, "
-              "labour) and other donors, and how firm they are (resolution, budget article).",
+              "labour) and other donors, and how firm they are (resolution, budget article); "
+              "are contributions in kind and labour valued reasonably, with the basis given.",
     }),
     ("sustainability", 10, {
         "ky": "Туруктуулук",
         "ru": "Устойчивость",
         "en": "Sustainability",
     }, {
-        "ky": "Долбоордон кийин натыйжаны ким жана кандай каражат менен кармайт; "
-              "тейлөө жергиликтүү бюджетте каралганбы.",
-        "ru": "Кто и на какие средства будет содержать результат после проекта; "
-              "предусмотрено ли содержание в местном бюджете.",
-        "en": "Who will maintain the result after the project and with what money; is upkeep "
-              "planned in the local budget.",
+        "ky": "Долбоордон кийин натыйжаны ким жана кандай каражат менен кармайт: "
+              "жооптуу орган, тейлөөнүн каржылоо булагы, бюджеттеги беренеси жана жылдык "
+              "наркы; тейлөө жергиликтүү бюджетте же тарифте каралганбы.",
+        "ru": "Кто и на какие средства будет содержать результат после проекта: "
+              "ответственный орган, источник и статья бюджета на содержание, его годовая "
+              "стоимость; предусмотрено ли содержание в местном бюджете или тарифе.",
+        "en": "Who will maintain the result after the project and with what money: the "
+              "responsible body, the source and budget line of upkeep and its yearly cost; is "
+              "upkeep planned in the local budget or a tariff.",
     }),
     ("transparency", 10, {
         "ky": "Ачыктык жана мониторинг",
@@ -152,7 +168,7 @@ class SmallGrantsCompetition(CompetitionType):
         "sessions (ЖМБА / СИНС), a public hearing or a village gathering. Up to two "
         "applications and two grants per municipality per round; projects last up to 12 "
         "months; the best-scored applications are funded within the envelope.")
-    version: str = "1"
+    version: str = "2"
     applicant_kinds: tuple[str, ...] = ("municipality",)
     templates: Mapping[str, str] = field(
         default_factory=lambda: {"application": f"{KEY}/application.html"})
@@ -174,6 +190,10 @@ class SmallGrantsCompetition(CompetitionType):
                          _l("Share of the budget paid from sources other than the grant.")),
             SettingField("max_duration_months", _l("Maximum project duration, months"), "int",
                          d["max_duration_months"]),
+            SettingField("min_minority_sex_percent",
+                         _l("Least share of either sex among session participants, percent"),
+                         "decimal", d["min_minority_sex_percent"],
+                         _l("Below it the application gets a warning, not a refusal.")),
         )
 
     # -- judging ----------------------------------------------------------------------
@@ -213,6 +233,7 @@ class SmallGrantsCompetition(CompetitionType):
             _document("gathering_minutes"),
             _document("zhmba_protocol"),
             _document("vote_tally"),
+            _document("focus_group_report"),
             _document("joint_action_plan"),
             # "other" is offered by the core for every competition
         )

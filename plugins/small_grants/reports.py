@@ -1,7 +1,8 @@
-"""Reports on a small-grants call: co-financing by source and applications by issue area.
+"""Reports on a small-grants call: co-financing by source, applications by issue area, the
+residents' priorities from the vote tallies, and participation in priority-setting.
 
-``build(competition, applications)`` returns ``(header, rows)``; amounts are Decimals in KGS,
-the last row holds the totals.
+``build(competition, applications)`` returns ``(header, rows)``; amounts are Decimals in KGS.
+The last row holds the totals, except in the priorities report (one row per problem).
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from gms.competition import ApplicationInfo, CompetitionInfo, ReportDefinition
 from gms.i18n import _, _l
 
+from . import evidence
 from .budget import to_decimal, totals_by_source
-from .choices import BUDGET_SOURCES, ISSUE_AREAS, label_of
+from .choices import BUDGET_SOURCES, ISSUE_AREAS, PRIORITY_SOURCES, label_of
 
 ZERO = Decimal("0.00")
 
@@ -67,9 +69,64 @@ def issue_areas(competition: CompetitionInfo, applications: Sequence[Application
     return header, rows
 
 
+def _project(app: ApplicationInfo) -> str:
+    return str(app.answers.get("title") or "")
+
+
+def priorities(competition: CompetitionInfo, applications: Sequence[ApplicationInfo]
+               ) -> tuple[list, list[list]]:
+    """Every problem of every application's vote tally: its votes, rank, whether it is
+    among the five priorities and whether the application chose it."""
+    header = [_("Municipality"), _("Project"), _("Problem"), _("Votes"), _("Rank"),
+              _("Among the priorities"), _("Chosen for the project")]
+    rows = []
+    for app in applications:
+        votes = evidence.tally(app.answers)
+        chosen = votes.find(app.answers.get("priority_problem"))
+        for problem in votes.problems:
+            rows.append([app.organisation.name, _project(app), problem.problem, problem.votes,
+                         problem.rank, _("yes") if problem.priority else _("no"),
+                         _("yes") if problem is chosen else ""])
+    return header, rows
+
+
+def participation(competition: CompetitionInfo, applications: Sequence[ApplicationInfo]
+                  ) -> tuple[list, list[list]]:
+    """How residents took part in choosing each application's priority: ЖМБА sessions,
+    villages, participants and women, the focus group."""
+    header = [_("Municipality"), _("Project"), _("Where residents chose the priority"),
+              _("ЖМБА sessions"), _("Villages"), _("Participants"), _("Women"),
+              _("Women, %"), _("Focus group participants")]
+    rows = []
+    all_sessions, all_villages, everyone, focus_people = 0, 0, evidence.NOBODY, 0
+    for app in applications:
+        held = evidence.sessions(app.answers)
+        count = evidence.session_headcount(app.answers)
+        villages = len(evidence.session_villages(held))
+        focus = evidence.focus_group(app.answers)
+        people = (focus.participants or 0) if focus else 0
+        rows.append([app.organisation.name, _project(app),
+                     label_of(PRIORITY_SOURCES, app.answers.get("priority_source"))
+                     or _("Not stated"), len(held), villages, count.participants, count.women,
+                     count.women_percent if count.women_percent is not None else ZERO, people])
+        all_sessions += len(held)
+        all_villages += villages
+        everyone += count
+        focus_people += people
+    rows.append([_("Total"), len(applications), "", all_sessions, all_villages,
+                 everyone.participants, everyone.women,
+                 everyone.women_percent if everyone.women_percent is not None else ZERO,
+                 focus_people])
+    return header, rows
+
+
 def definitions() -> tuple[ReportDefinition, ...]:
     return (
         ReportDefinition("small_grants.cofinancing", _l("Co-financing by source"), cofinancing),
         ReportDefinition("small_grants.issue_areas", _l("Applications by issue area"),
                          issue_areas),
+        ReportDefinition("small_grants.priorities", _l("Residents' priorities from the vote "
+                                                       "tallies"), priorities),
+        ReportDefinition("small_grants.participation", _l("Participation in priority-setting"),
+                         participation),
     )

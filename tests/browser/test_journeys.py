@@ -39,6 +39,9 @@ def _call_id(app, title_en: str) -> int:
 # ------------------------------------------------------------------------------ applicant
 
 PROJECT = {
+    "Number of the council resolution (токтом)": "17-3",
+    "Date of the council resolution": "2025-12-05",
+    "Body responsible for upkeep after the project": "Municipal enterprise Taza Suu",
     "Project title": "Rehabilitation of the Onbir-Jylga water main",
     "Requested amount, KGS": "900000",
     "Head of the aiyl okmotu or mayor (full name)": "Isakov Marat Toktobekovich",
@@ -66,6 +69,7 @@ SAVED = {**PROJECT, "Requested amount, KGS": "900000"}  # whole som come back wi
 SELECTS = {
     "Issue of local significance the project addresses": "water_supply",
     "Where residents chose this priority": "public_hearing",
+    "Upkeep is paid from": "tariffs",
 }
 # one grant line equal to the requested amount, one co-financing line (local budget)
 BUDGET = [
@@ -135,7 +139,8 @@ def test_applicant_prepares_and_submits_an_application(app, demo, live_server, p
 
     # the eligibility check names what is missing: the two required documents and evidence
     failing = page.locator(".rules li.fail")
-    expect(failing).to_have_count(3)
+    expect(failing).to_have_count(4)
+    expect(failing.filter(has_text="Show how residents took part")).to_have_count(1)
     expect(failing.filter(has_text="Attach the resolution")).to_have_count(1)
     expect(failing.filter(has_text="Attach proof that your local budget is public")
            ).to_have_count(1)

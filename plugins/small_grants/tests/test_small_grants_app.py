@@ -101,8 +101,18 @@ def test_apply_view_and_report(app, client, login, round_):
 
     html = client.get(f"/applications/{app_id}/view").get_data(as_text=True)
     for text in ("Drinking water supply", "Труба ПЭ 110 мм", "Total budget",
-                 "Participatory needs assessment session", "17.39"):
+                 "Participatory needs assessment session", "17.39",
+                 # the evidence: sessions with totals, the tally computed, focus group, БАП
+                 "6 sessions in 2 villages", "<strong>122</strong>", "61.48",
+                 "No access of the population to clean water</strong> (chosen for this "
+                 "project)", "<strong>306</strong>", "<strong>63</strong>",
+                 "Сеть 1968 года не ремонтировалась.", "Замена 1,2 км сети", "12-3",
+                 "Valued at: цена карьера", "МП «Таза суу»", "User fees or tariffs"):
         assert text in html, text
+    # ranks 1, 2, 3, 4, 4, 6, ... in the first column; five "priority" badges
+    ranks = re.findall(r'<tr(?: class="chosen")?>\s*<td class="num">(\d+)</td>', html)
+    assert ranks == ["1", "2", "3", "4", "4", "6", "7", "8", "9"]
+    assert html.count('<span class="badge">priority</span>') == 5
 
     # a second application without documents or co-financing is refused, with reasons
     poor = dict(ANSWERS, budget_lines=ANSWERS["budget_lines"][:3])
@@ -120,6 +130,43 @@ def test_apply_view_and_report(app, client, login, round_):
     r = client.get(f"/staff/calls/{round_['call']}/reports/small_grants.issue_areas"
                    "?format=csv")
     assert "Drinking water supply,1,950000.00" in r.get_data(as_text=True)
+    r = client.get(f"/staff/calls/{round_['call']}/reports/small_grants.priorities"
+                   "?format=csv")
+    lines = r.get_data(as_text=True).splitlines()
+    assert len(lines) == 1 + 9 and lines[4].endswith("No access of the population to clean "
+                                                      "water,36,4,yes,yes")
+    r = client.get(f"/staff/calls/{round_['call']}/reports/small_grants.participation")
+    assert r.status_code == 200 and "61.48" in r.get_data(as_text=True)
+
+
+def test_the_form_in_sections_and_tables(app, client, login, round_):
+    """The core renders each section as a fieldset with its legend and each table with its
+    rows; a saved draft comes back with every table's rows and two spare ones."""
+    login(client, round_["a"])
+    r = client.post(f"/calls/{round_['call']}/apply")
+    app_id = _created(r, r"/applications/(\d+)")
+    page = client.get(f"/applications/{app_id}").get_data(as_text=True)
+    for legend in ("Municipality", "The residents' priority", "ЖМБА sessions by age group",
+                   "Vote tally of the problems by village", "Focus group on the chosen problem",
+                   "Joint action plan (БАП)",
+                   "Resolution of the local council approving the project", "The project",
+                   "Beneficiaries", "Beneficiaries by village", "Budget",
+                   "Implementation and upkeep"):
+        assert f"<legend>{legend}</legend>" in page, legend
+    assert page.index("<legend>Municipality</legend>") < page.index(
+        'name="municipality-head_name"') < page.index("<legend>The residents")
+    assert 'name="zhmba_sessions-2-age_group"' in page and 'name="vote_tally-4-votes"' in page
+    assert "never published" in page  # the sessions table says names stay out
+
+    data = formdata()
+    data["action"] = "save"
+    assert client.post(f"/applications/{app_id}", data=data).status_code == 302
+    page = client.get(f"/applications/{app_id}").get_data(as_text=True)
+    assert 'name="vote_tally-14-votes"' in page and 'name="vote_tally-15-votes"' not in page
+    assert 'value="No bridges"' in page
+    assert 'name="zhmba_sessions-7-village"' in page
+    with app.app_context():
+        assert db.session.get(Application, app_id).answers == ANSWERS
 
 
 def test_round_is_decided_within_envelope_and_limits(app, client, login, clock, round_):
@@ -170,6 +217,8 @@ def test_round_is_decided_within_envelope_and_limits(app, client, login, clock, 
         login(client, member)
         for n, app_id in enumerate(submitted):
             form = {f"score-{k}": str(v - n) for k, v in SCORES.items()}
+            client.post(f"/review/{assignment_of[(app_id, member.id)]}/declare",
+                        data={"conflict": "no"})
             r = client.post(f"/review/{assignment_of[(app_id, member.id)]}",
                             data={**form, "action": "submit"})
             assert r.status_code == 302, r.get_data(as_text=True)
@@ -189,3 +238,20 @@ def test_round_is_decided_within_envelope_and_limits(app, client, login, clock, 
     results = client.get(f"/calls/{call_id}/results")
     assert results.status_code == 200
     assert results.get_data(as_text=True).count("funded") >= 2
+
+
+def test_the_read_only_view_of_answers_stored_before_the_evidence(app):
+    """Version 1 answers (no evidence tables, no upkeep body) still render; what is missing
+    shows as such."""
+    from flask import render_template
+    from flask_babel import force_locale
+
+    legacy = {k: v for k, v in ANSWERS.items() if k in (
+        "title", "requested_amount", "head_name", "issue_area", "priority_source",
+        "priority_rank", "priority_date", "objectives", "beneficiaries", "budget_lines")}
+    with app.test_request_context(), force_locale("en"):
+        html = render_template("small_grants/application.html", answers=legacy)
+    for text in ("No ЖМБА sessions recorded.", "No vote tally entered.",
+                 "No focus group recorded.", "No joint action plan entered.",
+                 "Труба ПЭ 110 мм", "Drinking water supply"):
+        assert text in html, text
