@@ -29,6 +29,7 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    StopValidation,
 )
 
 from gms.form_messages import TRANSLATIONS
@@ -197,5 +198,52 @@ class AssignForm(Form):
 __all__ = [
     "ApplicationForm", "Form", "SubForm", "BooleanField", "DecimalField", "FieldList",
     "FormField", "IntegerField", "SelectField", "StringField", "TextAreaField", "DataRequired",
-    "InputRequired", "Length", "NumberRange", "Optional",
+    "InputRequired", "Length", "NumberRange", "Optional", "AnswerDecimalField",
+    "AnswerDateField", "Present", "text_area", "text_line",
 ]
+
+
+# ------------------------------------------------------------- helpers for plugin forms
+
+class AnswerDecimalField(DecimalField):
+    """A decimal field that also takes the text its value is stored as in the answers."""
+
+    def process_data(self, value):
+        from gms.answers import to_decimal
+
+        self.data = to_decimal(value)
+
+
+class AnswerDateField(DateField):
+    """A date field that also takes the ISO text its value is stored as in the answers."""
+
+    def process_data(self, value):
+        from gms.answers import to_date
+
+        self.data = to_date(value) if isinstance(value, str) else value
+
+
+class Present:
+    """Required, zero allowed; unlike ``InputRequired`` it also holds for a form refilled
+    from stored answers (no raw input)."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        if field.data is None:
+            field.errors[:] = []
+            from gms.i18n import _
+
+            raise StopValidation(_("This field is required."))
+
+
+def text_area(label, required: bool = True, max_length: int = 10000, **kwargs):
+    """A multi-line answer, required or optional, with a length limit."""
+    checks = [DataRequired()] if required else [Optional()]
+    return TextAreaField(label, validators=[*checks, Length(max=max_length)], **kwargs)
+
+
+def text_line(label, required: bool = True, max_length: int = 300, **kwargs):
+    """A one-line answer, required or optional, with a length limit."""
+    checks = [DataRequired()] if required else [Optional()]
+    return StringField(label, validators=[*checks, Length(max=max_length)], **kwargs)

@@ -15,9 +15,8 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from gms.answers import to_date, to_decimal, to_int
 from gms.competition import CompetitionInfo
-
-from .hearings import to_date, to_decimal, to_int
 
 TIMEZONE = ZoneInfo("Asia/Bishkek")
 MAX_PLACES = 5

@@ -7,15 +7,15 @@ also take those strings themselves. There is no requested amount: prizes are fix
 
 from __future__ import annotations
 
-from datetime import date
+from functools import partial
 
-from wtforms.fields import DateField
 from wtforms.validators import ValidationError
 
 from gms.forms import (
+    AnswerDateField,
+    AnswerDecimalField,
     ApplicationForm,
     DataRequired,
-    DecimalField,
     FieldList,
     FormField,
     IntegerField,
@@ -25,40 +25,18 @@ from gms.forms import (
     SelectField,
     StringField,
     SubForm,
-    TextAreaField,
+    text_area,
 )
 from gms.i18n import _, _l
 
 from .choices import CITIZENS_BUDGET, PRIZE_USES, SUBJECTS
-from .hearings import is_empty_row, to_decimal
+from .hearings import is_empty_row
 
 TEXT_MAX = 10000
+
+_text = partial(text_area, max_length=TEXT_MAX)
 BLANK = ("", "—")
 COUNT = (Optional(), NumberRange(min=0, max=10**6))
-
-
-class AnswerDecimalField(DecimalField):
-    """A decimal field that also takes the string its value is stored as in the answers."""
-
-    def process_data(self, value):
-        self.data = to_decimal(value)
-
-
-class AnswerDateField(DateField):
-    """A date field that also takes the ISO string its value is stored as in the answers."""
-
-    def process_data(self, value):
-        if isinstance(value, str):
-            try:
-                value = date.fromisoformat(value[:10])
-            except ValueError:
-                value = None
-        self.data = value
-
-
-def _text(label, required: bool = True, max_length: int = TEXT_MAX, **kwargs):
-    checks = [DataRequired()] if required else [Optional()]
-    return TextAreaField(label, validators=[*checks, Length(max=max_length)], **kwargs)
 
 
 class HearingForm(SubForm):

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+
+from gms.answers import to_date, to_decimal, to_int
 
 from .choices import DRAFT
 
@@ -18,49 +20,6 @@ ROW_FIELDS = ("held_on", "place", "subject", "announced_on", "announced_how", "p
               "women", "questions", "proposals_received", "proposals_adopted",
               "adopted_amount")
 PERCENT = Decimal("0.1")
-
-
-def to_decimal(value: Any) -> Decimal | None:
-    """``value`` as a finite Decimal, or ``None`` when empty or not a number."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, Decimal):
-        result = value
-    else:
-        text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-        if not text:
-            return None
-        try:
-            result = Decimal(text)
-        except InvalidOperation:
-            return None
-    return result if result.is_finite() else None
-
-
-def to_int(value: Any) -> int | None:
-    """``value`` as a whole number, or ``None`` when empty or not a whole number."""
-    number = to_decimal(value)
-    if number is None or number != number.to_integral_value():
-        return None
-    return int(number)
-
-
-def to_date(value: Any) -> date | None:
-    """A date from a date, a datetime, ``YYYY-MM-DD`` or ``DD.MM.YYYY``; else ``None``."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value or "").strip()
-    try:
-        return date.fromisoformat(text[:10])
-    except ValueError:
-        pass
-    try:
-        return datetime.strptime(text, "%d.%m.%Y").date()
-    except ValueError:
-        return None
-
 
 def percent(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
     """``part`` as a percentage of ``whole`` to one decimal; ``None`` when ``whole`` is 0."""

@@ -17,6 +17,7 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from gms.answers import to_date
 from gms.documents import render_pdf
 from gms.extensions import db
 from gms.i18n import _
@@ -29,7 +30,7 @@ from . import edition, prizes
 from .anonymity import masker
 from .choices import CITIZENS_BUDGET, PRIZE_USES, SUBJECTS, label_of
 from .competition import KEY
-from .hearings import hearings, to_date, totals
+from .hearings import hearings, totals
 
 bp = Blueprint(KEY, __name__)
 

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from gms.answers import to_decimal
+
 from .choices import ATTRACTED, BUDGET_SOURCES, LOCAL_BUDGET, OWN_SOURCES
-from .money import ZERO, amount, percent, rows, to_decimal
+from .money import ZERO, amount, percent, rows
 
 SOURCE_CODES = tuple(code for code, _label in BUDGET_SOURCES)
 

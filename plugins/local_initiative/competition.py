@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from gms.answers import to_decimal, to_int
 from gms.competition import (
     CompetitionInfo,
     CompetitionType,
@@ -28,7 +29,6 @@ from gms.i18n import _l
 from . import criteria, reports, rules
 from .awards import EnvelopeWithPartial, NominationPrizes
 from .choices import DOCUMENT_LABELS, MUNICIPAL_REQUIRED_DOCUMENTS
-from .money import to_decimal, to_int
 from .terms import (
     CONTEST_DEFAULTS,
     MUNICIPAL_DEFAULTS,

@@ -8,23 +8,23 @@ the contest's nomination list and the municipal call's financing types.
 
 from __future__ import annotations
 
-from datetime import date
 from functools import lru_cache
 
-from wtforms.fields import DateField
-from wtforms.validators import Regexp, StopValidation, ValidationError
+from wtforms.validators import Regexp, ValidationError
 
 from gms.forms import (
+    AnswerDateField,
+    AnswerDecimalField,
     ApplicationForm,
     BooleanField,
     DataRequired,
-    DecimalField,
     FieldList,
     FormField,
     IntegerField,
     Length,
     NumberRange,
     Optional,
+    Present,
     SelectField,
     StringField,
     SubForm,
@@ -41,43 +41,13 @@ from .choices import (
     PARTIES,
     RESOURCE_KINDS,
 )
-from .money import filled, to_decimal
+from .money import filled
 
 TEXT_MAX = 10000
 BLANK = ("", "—")
 
 
 # ------------------------------------------------------------------------ field helpers
-
-
-class AnswerDecimalField(DecimalField):
-    """A decimal field that also takes the string its value is stored as."""
-
-    def process_data(self, value):
-        self.data = to_decimal(value)
-
-
-class AnswerDateField(DateField):
-    """A date field that also takes the ISO string its value is stored as."""
-
-    def process_data(self, value):
-        if isinstance(value, str):
-            try:
-                value = date.fromisoformat(value[:10])
-            except ValueError:
-                value = None
-        self.data = value
-
-
-class Present:
-    """Required, zero allowed; holds for a form refilled from stored answers too."""
-
-    field_flags = {"required": True}
-
-    def __call__(self, form, field):
-        if field.data is None:
-            field.errors[:] = []
-            raise StopValidation(_("This field is required."))
 
 
 def text(label, required: bool = True, max_length: int = TEXT_MAX, **kwargs):

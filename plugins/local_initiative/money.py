@@ -8,40 +8,13 @@ municipal budget lines by source.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+
+from gms.answers import to_decimal
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-
-
-def to_decimal(value: Any) -> Decimal | None:
-    """``value`` as a finite Decimal; ``None`` when empty or not a number.
-
-    Accepts what people type: ``"10 000"``, ``"10\u00a0000,50"``.
-    """
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, Decimal):
-        result = value
-    else:
-        text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-        if not text:
-            return None
-        try:
-            result = Decimal(text)
-        except InvalidOperation:
-            return None
-    return result if result.is_finite() else None
-
-
-def to_int(value: Any) -> int | None:
-    """``value`` as a whole number; ``None`` when empty or not whole."""
-    number = to_decimal(value)
-    if number is None or number != number.to_integral_value():
-        return None
-    return int(number)
-
 
 def filled(value: Any) -> bool:
     return value is not None and str(value).strip() != ""

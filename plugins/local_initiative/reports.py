@@ -9,12 +9,13 @@ from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
 
+from gms.answers import to_int
 from gms.competition import ApplicationInfo, CompetitionInfo, ReportDefinition
 from gms.i18n import _, _l
 
 from . import budget
 from .choices import APPLICANT_ROLES, FINANCING_TYPES, label_of
-from .money import ZERO, percent, to_int
+from .money import ZERO, percent
 from .rules import co_applicants
 
 

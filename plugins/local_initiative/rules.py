@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from gms.answers import to_int
 from gms.competition import ApplicationInfo, CompetitionInfo, EligibilityRule
 from gms.i18n import _, _l, ngettext
 
@@ -27,7 +28,7 @@ from .choices import (
     ROLE_KINDS,
     label_of,
 )
-from .money import filled, kgs, number, rows, to_int
+from .money import filled, kgs, number, rows
 from .terms import ContestTerms, MunicipalTerms, contest_terms, municipal_terms, parse_day
 
 CONTEST = "local_initiative."

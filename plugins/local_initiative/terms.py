@@ -15,10 +15,10 @@ from datetime import date, datetime
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
+from gms.answers import to_decimal
 from gms.competition import CompetitionInfo
 
 from .choices import CO_FINANCING, COMPLETION
-from .money import to_decimal
 
 CONTEST_DEFAULTS: dict[str, Any] = {
     "place_ratio": "100:80:70",

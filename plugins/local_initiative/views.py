@@ -18,6 +18,7 @@ from flask import Blueprint, Response, abort, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from gms.answers import to_decimal
 from gms.extensions import db
 from gms.models import Application, Award, Competition
 from gms.models import calls as C
@@ -39,7 +40,6 @@ from .choices import (
 )
 from .competition import CONTEST_KEY, MUNICIPAL_KEY, PLUGIN
 from .diplomas import AwardFacts, kind_of, pdf_for, roman
-from .money import to_decimal
 from .rules import co_applicants
 from .terms import contest_terms, municipal_terms, parse_day
 

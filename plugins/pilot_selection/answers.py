@@ -8,9 +8,10 @@ filled in (a choice alone, such as the row type, does not make a row).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import date
 from typing import Any
+
+from gms.answers import to_int
 
 from .choices import IDEA, PAST
 
@@ -30,44 +31,6 @@ DECLARATIONS = ("declaration_cooperation", "declaration_action_plan",
 
 
 # ------------------------------------------------------------------------------ values
-
-
-def to_decimal(value: Any) -> Decimal | None:
-    """``value`` as a finite Decimal, or ``None`` when empty or not a number."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, Decimal):
-        result = value
-    else:
-        text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-        if not text:
-            return None
-        try:
-            result = Decimal(text)
-        except InvalidOperation:
-            return None
-    return result if result.is_finite() else None
-
-
-def to_int(value: Any) -> int | None:
-    """``value`` as a whole number, or ``None`` when empty or not a whole number."""
-    number = to_decimal(value)
-    if number is None or number != number.to_integral_value():
-        return None
-    return int(number)
-
-
-def to_date(value: Any) -> date | None:
-    """A date from a ``date``, a ``datetime`` or an ISO string; ``None`` otherwise."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value or "").strip()[:10])
-    except ValueError:
-        return None
-
 
 def text(value: Any) -> str:
     return "" if value is None else str(value).strip()

@@ -14,7 +14,7 @@ form class for a call (:func:`form_for`) shows them in the field descriptions.
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from markupsafe import escape
 from wtforms.fields import DateField
@@ -36,6 +36,8 @@ from gms.forms import (
     StringField,
     SubForm,
     TextAreaField,
+    text_area,
+    text_line,
 )
 from gms.i18n import _, _l
 
@@ -57,18 +59,11 @@ from .choices import (
 )
 
 TEXT_MAX = 5000
+
+_text = partial(text_area, max_length=TEXT_MAX)
+_line = partial(text_line, max_length=300)
 BLANK = ("", "—")
 BIG = 10**12
-
-
-def _text(label, required: bool = True, max_length: int = TEXT_MAX, **kwargs):
-    checks = [DataRequired()] if required else [Optional()]
-    return TextAreaField(label, validators=[*checks, Length(max=max_length)], **kwargs)
-
-
-def _line(label, required: bool = True, max_length: int = 300, **kwargs):
-    checks = [DataRequired()] if required else [Optional()]
-    return StringField(label, validators=[*checks, Length(max=max_length)], **kwargs)
 
 
 def _number(label, required: bool = True, maximum=BIG, **kwargs):

@@ -18,6 +18,7 @@ from typing import Any
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from gms.answers import to_date
 from gms.competition import FUNDED
 from gms.documents import Document, render_pdf
 from gms.extensions import db
@@ -26,7 +27,7 @@ from gms.models import Application, Award, User, translated
 from gms.models import calls as C
 from gms.timeutil import to_local
 
-from .answers import day_text, rows, section, text, to_date
+from .answers import day_text, rows, section, text
 from .choices import HEAD_TITLES, PLAN_KINDS, label_of
 from .settings import memorandum_until
 

@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
+from gms.answers import to_int
 from gms.competition import ApplicationInfo, CompetitionInfo, ReportDefinition
 from gms.i18n import _, _l
 
@@ -23,7 +24,6 @@ from .answers import (
     rating,
     rows,
     section,
-    to_int,
 )
 from .choices import CONCLUSIONS, DONE, VISIT_STATUSES, label_of
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from gms.answers import to_date
 from gms.competition import CompetitionInfo, EligibilityRule
 from gms.i18n import _, ngettext
 
@@ -30,7 +31,6 @@ from .answers import (
     rows,
     section,
     text,
-    to_date,
 )
 from .choices import DOCUMENT_LABELS, JOINT_DECISION, SIGNED_LETTER
 from .settings import TIMEZONE, activities_months

@@ -16,9 +16,8 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from gms.answers import to_date, to_decimal, to_int
 from gms.competition import CompetitionInfo
-
-from .answers import to_date, to_decimal, to_int
 
 TIMEZONE = ZoneInfo("Asia/Bishkek")
 ANNOUNCEMENT_AFTER_DEADLINE = timedelta(days=18)

@@ -14,6 +14,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from gms import timeutil
+from gms.answers import to_date
 from gms.extensions import login_manager
 from gms.i18n import _, ngettext
 from gms.models import Application
@@ -23,7 +24,7 @@ from gms.web.access import get_or_404, managed_application, managed_call, roles_
 
 from . import memorandum, settings
 from . import visits as service
-from .answers import day_text, to_date
+from .answers import day_text
 from .choices import (
     ACTIVITY_KINDS,
     CHECK_ANSWERS,

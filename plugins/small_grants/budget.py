@@ -8,38 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+
+from gms.answers import to_decimal
 
 from .choices import GRANT, SOURCE_CODES
 
 CENT = Decimal("0.01")
-
-
-def to_decimal(value: Any) -> Decimal | None:
-    """``value`` as a finite Decimal, or ``None`` when empty or not a number."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, Decimal):
-        result = value
-    else:
-        text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-        if not text:
-            return None
-        try:
-            result = Decimal(text)
-        except InvalidOperation:
-            return None
-    return result if result.is_finite() else None
-
-
-def to_int(value: Any) -> int | None:
-    """``value`` as a whole number, or ``None`` when empty or not a whole number."""
-    number = to_decimal(value)
-    if number is None or number != number.to_integral_value():
-        return None
-    return int(number)
-
 
 def is_empty_row(row: Mapping[str, Any]) -> bool:
     """True for a row with no item, quantity or unit cost (the form's spare rows)."""

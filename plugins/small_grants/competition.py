@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from gms.answers import to_decimal
 from gms.competition import (
     CompetitionInfo,
     CompetitionType,
@@ -21,7 +22,6 @@ from gms.competition import (
 from gms.i18n import _l
 
 from . import reports, rules
-from .budget import to_decimal
 from .choices import DOCUMENT_LABELS
 
 KEY = "small_grants"

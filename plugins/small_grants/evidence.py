@@ -20,7 +20,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from .budget import to_decimal, to_int
+from gms.answers import to_date, to_decimal, to_int
 
 TOP = 5  # the five problems with most votes are the priorities
 CENT = Decimal("0.01")
@@ -32,16 +32,6 @@ _EDGES = " \t\n.,;:!?\"'«»“”„-–—"
 def key_of(text: Any) -> str:
     """How names are compared: case, repeated spaces, quotes and end punctuation ignored."""
     return _SPACES.sub(" ", str(text or "")).strip(_EDGES).casefold()
-
-
-def to_date(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value or "").strip()[:10])
-    except ValueError:
-        return None
-
 
 def _text(value: Any) -> str:
     return str(value if value is not None else "").strip()

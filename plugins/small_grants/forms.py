@@ -13,30 +13,30 @@ the form back: the fields below turn those strings back into numbers and dates t
 
 from __future__ import annotations
 
-from datetime import date
-from functools import cache
+from functools import cache, partial
 
-from wtforms.fields import DateField
-from wtforms.validators import Regexp, StopValidation, ValidationError
+from wtforms.validators import Regexp, ValidationError
 
 from gms.forms import (
+    AnswerDateField,
+    AnswerDecimalField,
     ApplicationForm,
     DataRequired,
-    DecimalField,
     FieldList,
     FormField,
     IntegerField,
     Length,
     NumberRange,
     Optional,
+    Present,
     SelectField,
     StringField,
     SubForm,
-    TextAreaField,
+    text_area,
 )
 from gms.i18n import _, _l
 
-from .budget import is_empty_row, to_decimal
+from .budget import is_empty_row
 from .choices import (
     AGE_GROUPS,
     BUDGET_SOURCES,
@@ -47,44 +47,10 @@ from .choices import (
 )
 
 TEXT_MAX = 10000
+
+_text = partial(text_area, max_length=TEXT_MAX)
 BLANK = ("", "—")
 PEOPLE_MAX = 10**7
-
-
-class AnswerDecimalField(DecimalField):
-    """A decimal field that also takes the string its value is stored as in the answers."""
-
-    def process_data(self, value):
-        self.data = to_decimal(value)
-
-
-class AnswerDateField(DateField):
-    """A date field that also takes the ISO string its value is stored as in the answers."""
-
-    def process_data(self, value):
-        if isinstance(value, str):
-            try:
-                value = date.fromisoformat(value[:10])
-            except ValueError:
-                value = None
-        self.data = value
-
-
-class Present:
-    """Required, zero allowed; unlike ``InputRequired`` it also holds for a form refilled
-    from stored answers (no raw input)."""
-
-    field_flags = {"required": True}
-
-    def __call__(self, form, field):
-        if field.data is None:
-            field.errors[:] = []
-            raise StopValidation(_("This field is required."))
-
-
-def _text(label, required: bool = True, max_length: int = TEXT_MAX, **kwargs):
-    checks = [DataRequired()] if required else [Optional()]
-    return TextAreaField(label, validators=[*checks, Length(max=max_length)], **kwargs)
 
 
 def _count(label, required: bool = False, **kwargs):

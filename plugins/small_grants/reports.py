@@ -11,11 +11,12 @@ from collections import Counter
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
+from gms.answers import to_decimal
 from gms.competition import ApplicationInfo, CompetitionInfo, ReportDefinition
 from gms.i18n import _, _l
 
 from . import evidence
-from .budget import to_decimal, totals_by_source
+from .budget import totals_by_source
 from .choices import BUDGET_SOURCES, ISSUE_AREAS, PRIORITY_SOURCES, label_of
 
 ZERO = Decimal("0.00")

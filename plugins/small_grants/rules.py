@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from gms.answers import to_date, to_decimal, to_int
 from gms.competition import CompetitionInfo, EligibilityRule
 from gms.i18n import _, ngettext
 
@@ -23,8 +24,6 @@ from .budget import (
     cofinancing_percent,
     cofinancing_total,
     grant_total,
-    to_decimal,
-    to_int,
 )
 from .choices import (
     AGE_GROUP_CODES,
@@ -119,18 +118,6 @@ def day(value: date) -> str:
 
 def documents(kinds) -> str:
     return "; ".join(str(DOCUMENT_LABELS.get(k, k)) for k in kinds)
-
-
-def to_date(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value or "").strip()[:10])
-    except ValueError:
-        return None
-
 
 # ------------------------------------------------------------------------------- rules
 

@@ -31,7 +31,9 @@ def choice_label(code: Any, field: str) -> str:
 
 def date_text(value: Any) -> str:
     """An ISO date from the answers in the current locale's long format."""
-    from .rules import day, to_date
+    from gms.answers import to_date
+
+    from .rules import day
 
     parsed = to_date(value)
     return day(parsed) if parsed else "—"
