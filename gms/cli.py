@@ -20,7 +20,8 @@ def main() -> None:
 
 def init_app(app) -> None:
     """Add the GMS commands to ``app.cli`` (so ``gms`` and the test runner both see them)."""
-    for command in (plugins_command, demo_command, close_due_calls_command, audit_group):
+    for command in (plugins_command, demo_command, close_due_calls_command, audit_group,
+                    export_group):
         app.cli.add_command(command)
 
 
@@ -88,3 +89,20 @@ def audit_verify_command() -> None:
     else:
         click.echo(f"audit log broken at entry {broken}", err=True)
         raise SystemExit(1)
+
+
+@click.group("export")
+def export_group() -> None:
+    """Open data exports."""
+
+
+@export_group.command("360giving")
+@with_appcontext
+def export_360giving_command() -> None:
+    """Write the 360Giving JSON package of every published award (with its transfers) to
+    standard output."""
+    import json
+
+    from gms.services.opendata import package
+
+    click.echo(json.dumps(package(), ensure_ascii=False, indent=1))

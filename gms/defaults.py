@@ -44,3 +44,9 @@ CELERY: dict = {}
 # Behind a TLS-terminating proxy: e.g. {"x_for": 1, "x_proto": 1, "x_host": 1}
 PROXY_FIX: dict = {}
 CLOSE_CALLS_EVERY_SECONDS = 60
+
+# Open data (360Giving): identifier prefix (default "360G-voice-kg" until 360Giving
+# registers one), the funder's identifier and the programme's name on documents.
+OPENDATA_PREFIX = None
+OPENDATA_FUNDER_ID = None
+PROGRAMME_NAME = None

@@ -100,6 +100,9 @@ def load() -> list[tuple[str, str]]:
         members=[users[f"commission{i}@{DOMAIN}"] for i in (1, 2, 3)],
         applicants={p.territory[0]: users[p.email] for p in PEOPLE if p.territory})
     current_app.extensions["gms.plugins"].hook.gms_demo_data(demo=demo)
+    from gms.services import money_demo
+
+    money_demo.load()
     return logins() + demo.extra_logins
 
 

@@ -26,6 +26,7 @@ def celery_init_app(app: Flask) -> Celery:
         "gms.close_due_calls": {"task": "gms.close_due_calls",
                                 "schedule": float(app.config["CLOSE_CALLS_EVERY_SECONDS"])},
         "gms.assignment_reminders": {"task": "gms.assignment_reminders", "schedule": 3600.0},
+        "gms.report_reminders": {"task": "gms.report_reminders", "schedule": 3600.0},
     }
     for extra in app.extensions["gms.plugins"].hook.gms_register_periodic_tasks():
         schedule.update(extra or {})

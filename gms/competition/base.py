@@ -115,6 +115,25 @@ class CompetitionType:
         except (KeyError, ArithmeticError, ValueError):
             return None
 
+    # -- money ------------------------------------------------------------------------
+    def payment_plan(self, competition: CompetitionInfo) -> Sequence[tuple[Decimal, bool]]:
+        """The default tranches of an award of this call, as ``(percent, requires_report)``
+        pairs in payment order; the percentages add up to 100.
+
+        Staff may change a grant's plan (amounts, dates or milestones) until its agreement is
+        signed. A tranche with ``requires_report`` is released only after the grantee's
+        progress report for it is approved. The default is one transfer of the whole award
+        (a prize, say). Read the split from the call's settings rather than fixing it, e.g.
+        70 % and 30 % after an approved progress report::
+
+            first = Decimal(competition.settings.get("first_tranche_percent") or 70)
+            return [(first, False), (Decimal(100) - first, True)]
+
+        The agreement itself is rendered from the template named by ``templates["agreement"]``
+        when the type gives one (see docs/money.md), else from the core's grant agreement.
+        """
+        return [(Decimal(100), False)]
+
     # -- reporting --------------------------------------------------------------------
     def reports(self, competition: CompetitionInfo) -> Sequence[ReportDefinition]:
         """Reports offered on the call's report page."""

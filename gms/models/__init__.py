@@ -12,6 +12,7 @@ from .commission import (
     MemberLink,
 )
 from .evaluation import Appeal, Assignment, Award, ConsensusReport, Score
+from .money import Contribution, Grant, GrantDocument, GrantReport, Tranche, Transfer
 from .people import ORG_KINDS, ROLES, Organisation, Territory, User
 from .system import AuditEntry, OutboxMessage
 
@@ -20,4 +21,5 @@ __all__ = [
     "Award", "Score", "ORG_KINDS", "ROLES", "Organisation", "Territory", "User", "AuditEntry",
     "OutboxMessage", "COMMISSION_ROLES", "SCORING_ROLES", "AssignmentRun", "CommissionMember",
     "Conflict", "MemberLink", "Appeal", "ConsensusReport", "Meeting",
+    "Contribution", "Grant", "GrantDocument", "GrantReport", "Tranche", "Transfer",
 ]

@@ -5,7 +5,7 @@ file through pytest (so it uses the same fixtures as the journeys: a migrated te
 the demo data at a frozen clock, a live server and Debian's chromium) and writes:
 
     calls.png, application-form.png, application-form-mobile.png, score-sheet.png,
-    staff-call.png, ranking.png, results.png
+    staff-call.png, ranking.png, results.png, finance-dashboard.png, finance-grant.png
 
 The file is not named ``test_*.py``, so the normal test suite never rewrites the images.
 Pages are in Russian, the interface's default language; ``GMS_SCREENSHOTS_DIR`` writes
@@ -117,8 +117,26 @@ def test_screenshots(app, demo, fourth_member, live_server, page, new_page):
     visitor.goto(staff.url.replace("/staff/calls/", "/calls/") + "/results")
     _shoot(visitor, "results.png")
 
+    # finance: the demo's money (gms.services.money_demo), the ledger and dashboard, a grant
+    # that ran its whole course (70 % paid, progress report approved, 30 % paid, closed)
+    from gms.extensions import db
+    from gms.models import Grant
+    from gms.services import money_demo
+
+    with app.app_context():
+        money_demo.load()
+        award_id = next(g.award_id for g in db.session.scalars(
+            select(Grant).where(Grant.status == "closed").order_by(Grant.id))
+            if len(g.tranches) > 1)
+    finance = new_page()
+    log_in(finance, base, "finance@demo.gms.kg", DEMO_PASSWORD)
+    finance.goto(base + "/finance/")
+    _shoot(finance, "finance-dashboard.png")
+    finance.goto(f"{base}/finance/awards/{award_id}")
+    _shoot(finance, "finance-grant.png")
+
     for name in ("calls", "application-form", "application-form-mobile", "score-sheet",
-                 "staff-call", "ranking", "results"):
+                 "staff-call", "ranking", "results", "finance-dashboard", "finance-grant"):
         assert (OUT / f"{name}.png").stat().st_size > 10_000, name
 
 

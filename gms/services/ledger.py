@@ -1,0 +1,192 @@
+"""The ledger: money per call, per fund and per oblast, computed in SQL from the records.
+
+Columns (all in KGS):
+
+``envelope``     the call's budget
+``awarded``      funded awards
+``signed``       awards whose agreement is signed (active or closed grants)
+``transferred``  transfers less their reversals
+``cofinanced``   actual co-financing recorded
+``reported``     spending in approved reports
+``returned``     unspent money returned, less reversals
+``available``    envelope less what is committed: the award while the grant is open, and
+                 what it finally cost (transferred less returned) once it is closed
+
+A *fund* is whoever pays the call: the programme (calls without an organiser) or the
+municipality that organises a call from its own budget.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import Select, case, extract, func, literal, select
+
+from gms.competition import FUNDED
+from gms.extensions import db
+from gms.models import (
+    Application,
+    Award,
+    Competition,
+    Contribution,
+    Grant,
+    GrantReport,
+    Organisation,
+    Transfer,
+)
+from gms.models import calls as C
+from gms.models import money as M
+
+MONEY_COLUMNS = ("awarded", "signed", "transferred", "cofinanced", "reported", "returned")
+COLUMNS = ("envelope", *MONEY_COLUMNS, "available")
+#: calls that have a ledger: the decision is taken
+LEDGER_STATUSES = (C.DECIDED, C.PUBLISHED)
+
+
+def _zero(expr):
+    return func.coalesce(expr, literal(0, type_=db.Numeric(14, 2)))
+
+
+def per_award():
+    """One row per funded award: its call, oblast, fund and money columns."""
+    money_rows = (select(Transfer.grant_id,
+                         func.sum(case((Transfer.kind == M.TRANSFER, Transfer.amount_kgs),
+                                       else_=0)).label("transferred"),
+                         func.sum(case((Transfer.kind == M.RETURN, Transfer.amount_kgs),
+                                       else_=0)).label("returned"))
+                  .group_by(Transfer.grant_id).subquery())
+    co = (select(Contribution.grant_id, func.sum(Contribution.amount).label("cofinanced"))
+          .where(Contribution.stage == M.ACTUAL).group_by(Contribution.grant_id).subquery())
+    rep = (select(GrantReport.grant_id, func.sum(GrantReport.spent_total).label("reported"))
+           .where(GrantReport.status == M.APPROVED).group_by(GrantReport.grant_id).subquery())
+    transferred = _zero(money_rows.c.transferred)
+    returned = _zero(money_rows.c.returned)
+    return (select(
+        Award.id.label("award_id"), Award.competition_id,
+        Organisation.oblast.label("oblast"), Competition.organiser_id.label("fund_id"),
+        Award.amount.label("awarded"),
+        case((Grant.status.in_([M.ACTIVE, M.CLOSED]), Award.amount), else_=0).label("signed"),
+        transferred.label("transferred"), _zero(co.c.cofinanced).label("cofinanced"),
+        _zero(rep.c.reported).label("reported"), returned.label("returned"),
+        case((Grant.status == M.CLOSED, transferred - returned),
+             else_=Award.amount).label("committed"))
+        .select_from(Award)
+        .join(Competition, Competition.id == Award.competition_id)
+        .join(Application, Application.id == Award.application_id)
+        .join(Organisation, Organisation.id == Application.organisation_id)
+        .outerjoin(Grant, Grant.award_id == Award.id)
+        .outerjoin(money_rows, money_rows.c.grant_id == Grant.id)
+        .outerjoin(co, co.c.grant_id == Grant.id)
+        .outerjoin(rep, rep.c.grant_id == Grant.id)
+        .where(Award.outcome == FUNDED, Competition.status.in_(LEDGER_STATUSES))
+        .subquery())
+
+
+def _sums(per):
+    return [func.sum(getattr(per.c, name)).label(name) for name in (*MONEY_COLUMNS,
+                                                                      "committed")]
+
+
+def by_call(scope=None) -> Select:
+    """Rows ``(Competition, envelope, awarded, ..., available)`` for every decided call,
+    newest first; ``scope`` restricts the calls (e.g. ``web.access.scope_calls``)."""
+    per = per_award()
+    agg = (select(per.c.competition_id, *_sums(per)).group_by(per.c.competition_id)
+           .subquery())
+    q = (select(Competition, Competition.budget.label("envelope"),
+                *[_zero(getattr(agg.c, n)).label(n) for n in MONEY_COLUMNS],
+                (Competition.budget - _zero(agg.c.committed)).label("available"))
+         .outerjoin(agg, agg.c.competition_id == Competition.id)
+         .where(Competition.status.in_(LEDGER_STATUSES))
+         .order_by(Competition.deadline_at.desc(), Competition.id.desc()))
+    return scope(q) if scope else q
+
+
+def by_fund(scope=None) -> Select:
+    """Rows ``(fund_id, name, envelope, awarded, ..., available)``; ``fund_id`` is ``None``
+    (and ``name`` too) for the programme."""
+    calls = by_call(scope).subquery()
+    return (select(calls.c.organiser_id.label("fund_id"), Organisation.name,
+                   *[func.sum(getattr(calls.c, n)).label(n) for n in COLUMNS])
+            .select_from(calls)
+            .outerjoin(Organisation, Organisation.id == calls.c.organiser_id)
+            .group_by(calls.c.organiser_id, Organisation.name)
+            .order_by(calls.c.organiser_id.is_not(None), Organisation.name))
+
+
+def by_oblast(scope=None) -> Select:
+    """Rows ``(oblast, awarded, ..., returned)``: the grantees' oblasts (no envelope)."""
+    per = per_award()
+    q = (select(per.c.oblast, *[func.sum(getattr(per.c, n)).label(n) for n in MONEY_COLUMNS])
+         .group_by(per.c.oblast).order_by(per.c.oblast))
+    if scope is not None:
+        q = q.where(per.c.competition_id.in_(scope(select(Competition.id))))
+    return q
+
+
+@dataclass(frozen=True)
+class Totals:
+    envelope: Decimal
+    awarded: Decimal
+    signed: Decimal
+    transferred: Decimal
+    cofinanced: Decimal
+    reported: Decimal
+    returned: Decimal
+    available: Decimal
+
+
+def totals(scope=None) -> Totals:
+    """The sums of :func:`by_call` in one query."""
+    calls = by_call(scope).subquery()
+    row = db.session.execute(select(*[_zero(func.sum(getattr(calls.c, n))).label(n)
+                                      for n in COLUMNS])).one()
+    return Totals(*[Decimal(v or 0) for v in row])
+
+
+def monthly(scope=None) -> list[tuple[int, int, Decimal, Decimal]]:
+    """``(year, month, transferred, returned)`` per month of the payments' value dates."""
+    year, month = extract("year", Transfer.value_date), extract("month", Transfer.value_date)
+    q = (select(year.label("y"), month.label("m"),
+                func.sum(case((Transfer.kind == M.TRANSFER, Transfer.amount_kgs), else_=0)),
+                func.sum(case((Transfer.kind == M.RETURN, Transfer.amount_kgs), else_=0)))
+         .join(Grant, Grant.id == Transfer.grant_id)
+         .join(Award, Award.id == Grant.award_id)
+         .group_by(year, month).order_by(year, month))
+    if scope is not None:
+        q = q.where(Award.competition_id.in_(scope(select(Competition.id))))
+    return [(int(y), int(m), Decimal(t or 0), Decimal(r or 0))
+            for y, m, t, r in db.session.execute(q)]
+
+
+def transfers_register(scope=None, grant_id: int | None = None) -> Select:
+    """Rows ``(Transfer, application number, organisation name, call id)``, newest first."""
+    q = (select(Transfer, Application.number, Organisation.name, Award.competition_id)
+         .join(Grant, Grant.id == Transfer.grant_id)
+         .join(Award, Award.id == Grant.award_id)
+         .join(Application, Application.id == Award.application_id)
+         .join(Organisation, Organisation.id == Application.organisation_id)
+         .order_by(Transfer.value_date.desc(), Transfer.id.desc()))
+    if grant_id is not None:
+        q = q.where(Transfer.grant_id == grant_id)
+    if scope is not None:
+        q = q.where(Award.competition_id.in_(scope(select(Competition.id))))
+    return q
+
+
+def grants_register(scope=None, call_id: int | None = None) -> Select:
+    """Rows ``(Award, Grant or None, application number, organisation name, oblast)`` of
+    funded awards of decided calls, by call and rank."""
+    q = (select(Award, Grant, Application.number, Organisation.name, Organisation.oblast)
+         .join(Competition, Competition.id == Award.competition_id)
+         .join(Application, Application.id == Award.application_id)
+         .join(Organisation, Organisation.id == Application.organisation_id)
+         .outerjoin(Grant, Grant.award_id == Award.id)
+         .where(Award.outcome == FUNDED, Competition.status.in_(LEDGER_STATUSES))
+         .order_by(Competition.deadline_at.desc(), Award.competition_id, Award.rank))
+    if call_id is not None:
+        q = q.where(Award.competition_id == call_id)
+    if scope is not None:
+        q = q.where(Award.competition_id.in_(scope(select(Competition.id))))
+    return q
