@@ -129,3 +129,27 @@ def test_result_letters_are_pdfs_stored_and_emailed_once(app, client, clock):
     assert "appeal" in text
     login(client, "b@x.kg")
     assert client.get(f"/documents/{letter_id}").status_code == 404
+
+
+@pytest.mark.parametrize("lang,words", [
+    ("ru", ["Итоги конкурса", "Ваша заявка отобрана", "Итоги оценки", "Влияние"]),
+    ("ky", ["Конкурстун жыйынтыктары", "Табыштамаңыз тандалды", "Баалоонун жыйынтыгы"]),
+])
+def test_result_letter_in_kyrgyz_and_russian(app, clock, lang, words):
+    ids = _scored_round(app, clock)
+    with app.app_context(), app.test_request_context():
+        call = db.session.get(Competition, ids["call"])
+        staff = db.session.get(User, ids["staff"])
+        meetings.record_meeting(call, held_at=clock(), attendee_ids=[ids["m1"], ids["m2"]],
+                                votes_for=2, votes_against=0, abstained=0, notes="",
+                                staff=staff)
+        calls.advance(call, "decide", now=clock(), actor_id=staff.id)
+        from gms.models import Award
+        from gms.services.letters import letter_pdf
+
+        application = db.session.get(Application, ids["apps_a"][0])
+        award = db.session.scalar(select(Award).where(Award.application_id == application.id))
+        text = _text(letter_pdf(application, award, lang))
+    for word in words:
+        assert word in text, (word, text[:300])
+    assert application.number in text
