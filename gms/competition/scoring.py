@@ -7,7 +7,7 @@ so a plugin upgrade never changes a running call.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -148,7 +148,3 @@ class ScoringSheet:
         )
         return cls(**{**data, "criteria": crits})
 
-
-def criteria_max(criteria: Sequence[Criterion]) -> Decimal:
-    """Sum of the maximum weighted points of ``criteria``."""
-    return sum((_dec(c.scale.max) * _dec(c.weight) for c in criteria), Decimal(0))

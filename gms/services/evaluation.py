@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 
 from gms.competition import FUNDED, AwardDecision, RankedApplication
 from gms.extensions import db
@@ -306,7 +306,3 @@ def assignments_query(user: User):
             .options(db.joinedload(Assignment.application).joinedload(Application.competition))
             .order_by(Assignment.status, Assignment.id.desc()))
 
-
-def assignment_for(user: User, application_id: int) -> Assignment | None:
-    return db.session.scalar(select(Assignment).where(and_(
-        Assignment.reviewer_id == user.id, Assignment.application_id == application_id)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Flask, abort, flash, redirect, render_template, request, session, url_for
+from flask import Flask, abort, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
@@ -106,14 +106,6 @@ def can_view_application(user: User, application: Application) -> bool:
         return (status in ("pending", "submitted") and declared is not None
                 and declared.status == "none" and not commission.is_blocked(application, user.id))
     return False
-
-
-def service_error(exc: ServiceError, redirect_to: str | None = None):
-    """Show a refused action as a message; redirect or re-render with the given status."""
-    flash(exc.message, "error")
-    if redirect_to:
-        return redirect(redirect_to)
-    return None
 
 
 def init_app(app: Flask) -> None:
