@@ -39,6 +39,8 @@ PER_PAGE = 25
 PASSWORD_RESET_MAX_AGE = 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# A log-in lasts 12 hours (a working day); "remember me" cookies are not used.
+PERMANENT_SESSION_LIFETIME = 12 * 3600
 
 CELERY: dict = {}
 # Behind a TLS-terminating proxy: e.g. {"x_for": 1, "x_proto": 1, "x_host": 1}

@@ -14,6 +14,10 @@ from gms.i18n import _l
 from gms.models import Application, Assignment, Competition, User
 from gms.services.common import ServiceError
 
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+       "frame-ancestors 'none'")
+
 
 def roles_required(*roles: str):
     """Allow only logged-in users with one of ``roles`` (administrators always)."""
@@ -126,6 +130,16 @@ def init_app(app: Flask) -> None:
         if not target.startswith(request.host_url):
             target = url_for("public.index")
         return redirect(target)
+
+    @app.after_request
+    def _security_headers(response):
+        """Headers every page carries; the CSP allows only this site's scripts."""
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        return response
 
     @app.errorhandler(ServiceError)
     def _service_error(exc: ServiceError):

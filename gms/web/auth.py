@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user, login_user, logout_user
 
@@ -29,6 +29,7 @@ def login():
         if user is None:
             flash(_("Wrong e-mail or password."), "error")
         else:
+            session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
             login_user(user)
             audit.record("user.login", user, actor_id=user.id)
             commit()
@@ -59,6 +60,7 @@ def register():
         except ServiceError as exc:
             flash(exc.message, "error")
         else:
+            session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
             login_user(user)
             flash(_("Welcome! Your account is ready."), "success")
             return redirect(url_for("applicant.dashboard"))
