@@ -59,7 +59,11 @@ def demo_command(load_only: bool, host: str, port: int) -> None:
         click.echo(f"  {role:<12} {email}")
     if not load_only:
         click.echo(f"Serving on http://{host}:{port}/")
-        current_app.run(host=host, port=port, debug=False, use_reloader=False)
+        # app.run() refuses to start inside a Flask CLI command: serve with Werkzeug directly
+        from werkzeug.serving import run_simple
+
+        run_simple(host, port, current_app._get_current_object(), use_reloader=False,
+                   threaded=True)
 
 
 @click.command("close-due-calls")
