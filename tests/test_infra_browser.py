@@ -17,7 +17,9 @@ PAGE = """<!doctype html><title>probe</title>
 def test_live_server_and_page(app, make_user, live_server, page):
     @app.get("/_test/probe")
     def probe():
-        return PAGE.format(users=db.session.scalar(select(func.count()).select_from(User)))
+        # the app's CSP forbids inline scripts; this probe page allows its own
+        return PAGE.format(users=db.session.scalar(select(func.count()).select_from(User))), {
+            "Content-Security-Policy": "script-src 'unsafe-inline'"}
 
     make_user("staff")
     page.goto(f"{live_server}/_test/probe")
