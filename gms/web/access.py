@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from functools import wraps
 
-from flask import Flask, abort, redirect, render_template, request, session, url_for
+from flask import Flask, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
@@ -110,6 +111,16 @@ def can_view_application(user: User, application: Application) -> bool:
         return (status in ("pending", "submitted") and declared is not None
                 and declared.status == "none" and not commission.is_blocked(application, user.id))
     return False
+
+
+@contextmanager
+def flashing_errors():
+    """Show a refused action (a :class:`ServiceError`) as an error message on the next page;
+    the view goes on to its redirect either way."""
+    try:
+        yield
+    except ServiceError as exc:
+        flash(exc.message, "error")
 
 
 def init_app(app: Flask) -> None:

@@ -34,7 +34,13 @@ from gms.services.common import (
     identity_hidden,
 )
 
-from .access import can_view_application, get_or_404, own_application, roles_required
+from .access import (
+    can_view_application,
+    flashing_errors,
+    get_or_404,
+    own_application,
+    roles_required,
+)
 from .pagination import paginate
 
 bp = Blueprint("applicant", __name__)
@@ -150,13 +156,11 @@ def upload(application_id: int):
     if file is None or not file.filename:
         flash(_("Choose a file to upload."), "error")
     else:
-        try:
+        with flashing_errors():
             uploads.save_attachment(application, request.form.get("kind", ""), file.filename,
                                     file.read(current_app.config["UPLOAD_MAX_BYTES"] + 1),
                                     current_user)
             flash(_("Document added."), "success")
-        except ServiceError as exc:
-            flash(exc.message, "error")
     return redirect(url_for("applicant.edit", application_id=application.id) + "#documents")
 
 
@@ -168,11 +172,9 @@ def remove_document(application_id: int, attachment_id: int):
     att = get_or_404(Attachment, attachment_id)
     if att.application_id != application.id:
         abort(404)
-    try:
+    with flashing_errors():
         uploads.remove_attachment(att, application, current_user)
         flash(_("Document removed."), "success")
-    except ServiceError as exc:
-        flash(exc.message, "error")
     return redirect(url_for("applicant.edit", application_id=application.id) + "#documents")
 
 
@@ -180,11 +182,9 @@ def remove_document(application_id: int, attachment_id: int):
 @roles_required("applicant")
 def withdraw(application_id: int):
     application = own_application(application_id)
-    try:
+    with flashing_errors():
         apps.withdraw(application, current_user, timeutil.utcnow())
         flash(_("The application was withdrawn."), "success")
-    except ServiceError as exc:
-        flash(exc.message, "error")
     return redirect(url_for("applicant.view", application_id=application.id))
 
 
@@ -205,10 +205,8 @@ def download(attachment_id: int):
 @roles_required("applicant")
 def appeal(application_id: int):
     application = own_application(application_id)
-    try:
+    with flashing_errors():
         results.file_appeal(application, current_user, request.form.get("grounds", "")[:10000],
                             timeutil.utcnow())
         flash(_("Your appeal was filed. You will receive the decision by e-mail."), "success")
-    except ServiceError as exc:
-        flash(exc.message, "error")
     return redirect(url_for("applicant.view", application_id=application.id) + "#appeal")

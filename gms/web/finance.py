@@ -47,7 +47,7 @@ from gms.services import transfers as money
 from gms.services.common import ServiceError
 from gms.timeutil import utcnow
 
-from .access import get_or_404, managed_call, roles_required, scope_calls
+from .access import flashing_errors, get_or_404, managed_call, roles_required, scope_calls
 from .pagination import paginate
 
 bp = Blueprint("finance", __name__, url_prefix="/finance")
@@ -164,11 +164,9 @@ def _back(award_id: int):
 
 def _act(award_id: int, action, done: str):
     """Run a service call, flash its result and go back to the award's money page."""
-    try:
+    with flashing_errors():
         action()
         flash(done, "success")
-    except ServiceError as exc:
-        flash(exc.message, "error")
     return _back(award_id)
 
 
@@ -531,13 +529,11 @@ def decide_report(report_id: int):
     r = get_or_404(GrantReport, report_id)
     _managed_grant(r.grant_id)
     approve = request.form.get("decision") == "approve"
-    try:
+    with flashing_errors():
         grant_reports.decide(r, approve=approve, comment=request.form.get("comment", ""),
                              staff=current_user)
         flash(_("The report is approved.") if approve else
               _("The report is returned to the grantee with your comments."), "success")
-    except ServiceError as exc:
-        flash(exc.message, "error")
     return redirect(url_for("finance.report", report_id=r.id))
 
 
@@ -546,13 +542,11 @@ def decide_report(report_id: int):
 def monitoring(report_id: int):
     r = get_or_404(GrantReport, report_id)
     _managed_grant(r.grant_id)
-    try:
+    with flashing_errors():
         filename, data = _upload("file")
         grant_reports.attach_monitoring(r, findings=request.form.get("findings", ""),
                                         filename=filename, data=data, staff=current_user)
         flash(_("The monitoring group's findings are attached."), "success")
-    except ServiceError as exc:
-        flash(exc.message, "error")
     return redirect(url_for("finance.report", report_id=r.id))
 
 

@@ -21,7 +21,7 @@ from gms.services.common import (
     identity_hidden,
 )
 
-from .access import roles_required
+from .access import flashing_errors, roles_required
 from .pagination import paginate
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -70,12 +70,10 @@ def _parse(form) -> tuple[dict, dict, dict]:
 @roles_required("commission")
 def declare(assignment_id: int):
     a = _mine(assignment_id)
-    try:
+    with flashing_errors():
         commission.declare(a, conflict=request.form.get("conflict") == "yes",
                            reason=request.form.get("reason", "")[:5000],
                            now=timeutil.utcnow())
-    except ServiceError as exc:
-        flash(exc.message, "error")
     return redirect(url_for("review.score", assignment_id=a.id))
 
 
@@ -99,11 +97,9 @@ def reopen(assignment_id: int, other_id: int):
     other = db.session.get(Assignment, other_id)
     if other is None or other.application_id != a.application_id:
         abort(404)
-    try:
+    with flashing_errors():
         commission.reopen(other, current_user, request.form.get("reason", "")[:5000])
         flash(_("The score sheet was reopened."), "success")
-    except ServiceError as exc:
-        flash(exc.message, "error")
     return redirect(url_for("review.score", assignment_id=a.id))
 
 

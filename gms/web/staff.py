@@ -58,6 +58,7 @@ from gms.services.common import (
 from gms.services.territories import oblasts
 
 from .access import (
+    flashing_errors,
     get_or_404,
     managed_application,
     managed_call,
@@ -198,12 +199,10 @@ def call(call_id: int):
 @roles_required("staff")
 def advance(call_id: int):
     c = managed_call(call_id)
-    try:
+    with flashing_errors():
         calls_service.advance(c, request.form.get("action", ""), now=timeutil.utcnow(),
                               actor_id=current_user.id)
         flash(_("Done: the call is now “%(status)s”.", status=STATUS_NAMES[c.status]), "success")
-    except ServiceError as exc:
-        flash(exc.message, "error")
     return redirect(url_for("staff.call", call_id=c.id))
 
 
@@ -268,12 +267,10 @@ def screen(application_id: int):
     a = managed_application(application_id)
     form = ScreeningForm()
     if form.validate():
-        try:
+        with flashing_errors():
             apps.screen(a, eligible=form.decision.data == "eligible", reason=form.reason.data,
                         staff=current_user, now=timeutil.utcnow())
             flash(_("Screening decision recorded."), "success")
-        except ServiceError as exc:
-            flash(exc.message, "error")
     return redirect(url_for("staff.application", application_id=a.id))
 
 
@@ -285,12 +282,10 @@ def assign(application_id: int):
     if not ids:
         flash(_("Choose at least one commission member."), "error")
     else:
-        try:
+        with flashing_errors():
             created = evaluation.assign(a, ids, current_user)
             flash(ngettext("%(num)d member assigned.", "%(num)d members assigned.",
                            len(created)), "success")
-        except ServiceError as exc:
-            flash(exc.message, "error")
     return redirect(url_for("staff.application", application_id=a.id))
 
 
@@ -392,12 +387,10 @@ def commission_page(call_id: int):
 def commission_member(call_id: int):
     c = managed_call(call_id)
     role = request.form.get("role") or None
-    try:
+    with flashing_errors():
         commission.set_member(c, request.form.get("user_id", type=int) or 0,
                               None if role == "remove" else role, current_user)
         flash(_("Commission updated."), "success")
-    except ServiceError as exc:
-        flash(exc.message, "error")
     return redirect(url_for("staff.commission_page", call_id=c.id))
 
 
@@ -439,13 +432,11 @@ def commission_assign(call_id: int):
         except ValueError:
             flash(_("Enter dates as day, month, year and time."), "error")
             return redirect(url_for("staff.commission_page", call_id=c.id))
-    try:
+    with flashing_errors():
         run = commission.auto_assign(c, seed=seed, due_at=due, staff=current_user,
                                      per_application=_optional_int("per_application"))
         flash(ngettext("%(num)d assignment made.", "%(num)d assignments made.",
                        len(run.result)), "success")
-    except ServiceError as exc:
-        flash(exc.message, "error")
     return redirect(url_for("staff.commission_page", call_id=c.id))
 
 
@@ -453,13 +444,11 @@ def commission_assign(call_id: int):
 @roles_required("staff")
 def override_conflict(application_id: int):
     a = managed_application(application_id)
-    try:
+    with flashing_errors():
         commission.override(a, request.form.get("user_id", type=int) or 0,
                             request.form.get("reason", "")[:5000], current_user,
                             timeutil.utcnow())
         flash(_("The detected conflict was overridden; the reason is logged."), "success")
-    except ServiceError as exc:
-        flash(exc.message, "error")
     return redirect(url_for("staff.commission_page", call_id=a.competition_id))
 
 
@@ -470,15 +459,13 @@ def override_conflict(application_id: int):
 def decline_award(award_id: int):
     award = get_or_404(Award, award_id)
     managed_call(award.competition_id)
-    try:
+    with flashing_errors():
         promoted = results.decline_award(award, request.form.get("reason", "")[:2000],
                                          current_user)
         flash(_("Recorded. Promoted from the reserve list: %(n)s.",
                 n=promoted.application.number) if promoted else
               _("Recorded. No application of the reserve list fits the money freed."),
               "success")
-    except ServiceError as exc:
-        flash(exc.message, "error")
     return redirect(url_for("staff.ranking", call_id=award.competition_id))
 
 
@@ -487,13 +474,11 @@ def decline_award(award_id: int):
 def decide_appeal(appeal_id: int):
     appeal = get_or_404(Appeal, appeal_id)
     a = managed_application(appeal.application_id)
-    try:
+    with flashing_errors():
         results.decide_appeal(appeal, upheld=request.form.get("upheld") == "yes",
                               decision=request.form.get("decision", "")[:10000],
                               staff=current_user, now=timeutil.utcnow())
         flash(_("The decision on the appeal was recorded and sent."), "success")
-    except ServiceError as exc:
-        flash(exc.message, "error")
     return redirect(url_for("staff.application", application_id=a.id))
 
 
@@ -526,7 +511,7 @@ def record_meeting(call_id: int):
     except ValueError:
         flash(_("Enter dates as day, month, year and time."), "error")
         return redirect(url_for("staff.commission_page", call_id=c.id))
-    try:
+    with flashing_errors():
         meetings.record_meeting(
             c, held_at=held, attendee_ids=[int(v) for v in request.form.getlist("attendees")
                                            if v.isdigit()],
@@ -535,8 +520,6 @@ def record_meeting(call_id: int):
             abstained=request.form.get("abstained", 0, type=int),
             notes=request.form.get("notes", "")[:10000], staff=current_user)
         flash(_("The meeting was recorded."), "success")
-    except ServiceError as exc:
-        flash(exc.message, "error")
     return redirect(url_for("staff.commission_page", call_id=c.id))
 
 
