@@ -112,6 +112,20 @@ def execute(program: Path | str, args: list[str]) -> None:
     os.execv(str(program), args)
 
 
+def core_head() -> str:
+    """The revision of gms/migrations/versions that no other core revision revises."""
+    import re
+
+    revisions, parents = set(), set()
+    for path in (ROOT / "gms" / "migrations" / "versions").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        revisions.add(re.search(r"^revision = '(\w+)'", text, re.M).group(1))
+        parents.update(re.findall(r"'(\w+)'", re.search(r"^down_revision = (.*)$", text,
+                                                        re.M).group(1)))
+    (head,) = revisions - parents
+    return head
+
+
 def migration(args: list[str]) -> int:
     """Autogenerate a revision against a temporary, fully upgraded SQLite database."""
     import tempfile
@@ -132,8 +146,13 @@ def migration(args: list[str]) -> int:
         env["GMS_SECRET_KEY"] = "dev-migration"
         env["GMS_UPLOAD_FOLDER"] = str(Path(tmp) / "uploads")
         gms = str(BIN / "gms")
-        code = run([gms, "db", "upgrade"], cwd=ROOT, env=env)
-        if code == 0:
+        # the core branch and each plugin's labelled branch: upgrade all heads, and put the
+        # new core revision on top of the core's head (the revision in gms/migrations)
+        code = run([gms, "db", "upgrade", "heads"], cwd=ROOT, env=env)
+        if code == 0 and not initial:
+            code = run([gms, "db", "migrate", "-m", message, "--head", core_head()],
+                       cwd=ROOT, env=env)
+        elif code == 0:
             code = run([gms, "db", "migrate", "-m", message], cwd=ROOT, env=env)
     if code == 0:
         say("check the new file in gms/migrations/versions, then run "

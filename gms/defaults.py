@@ -41,6 +41,16 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # A log-in lasts 12 hours (a working day); "remember me" cookies are not used.
 PERMANENT_SESSION_LIFETIME = 12 * 3600
+# Two-factor log-in (TOTP authenticator app, with one-time recovery codes) is required for
+# these roles: they see other organisations' applications, scores or money.
+TWO_FACTOR_ROLES = ["staff", "commission", "finance", "admin"]
+TWO_FACTOR_ISSUER = "GMS"
+# Failed log-ins are limited per account and per client address ("limits" notation); the
+# counters live in RATELIMIT_STORAGE_URI: memory:// in one process, redis://… in production
+# (several gunicorn workers must share them).
+LOGIN_FAILURES_PER_ACCOUNT = "5 per 15 minutes"
+LOGIN_FAILURES_PER_ADDRESS = "30 per 15 minutes"
+RATELIMIT_STORAGE_URI = "memory://"
 
 CELERY: dict = {}
 # Behind a TLS-terminating proxy: e.g. {"x_for": 1, "x_proto": 1, "x_host": 1}

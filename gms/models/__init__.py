@@ -13,12 +13,13 @@ from .commission import (
 )
 from .evaluation import Appeal, Assignment, Award, ConsensusReport, Score
 from .money import Contribution, Grant, GrantDocument, GrantReport, Tranche, Transfer
-from .people import ORG_KINDS, ROLES, Organisation, Territory, User
+from .people import ORG_KINDS, ROLES, Organisation, RecoveryCode, Territory, User
 from .system import AuditEntry, OutboxMessage
 
 __all__ = [
     "Application", "Attachment", "EligibilityCheck", "Competition", "translated", "Assignment",
-    "Award", "Score", "ORG_KINDS", "ROLES", "Organisation", "Territory", "User", "AuditEntry",
+    "Award", "Score", "ORG_KINDS", "ROLES", "Organisation", "RecoveryCode", "Territory", "User",
+    "AuditEntry",
     "OutboxMessage", "COMMISSION_ROLES", "SCORING_ROLES", "AssignmentRun", "CommissionMember",
     "Conflict", "MemberLink", "Appeal", "ConsensusReport", "Meeting",
     "Contribution", "Grant", "GrantDocument", "GrantReport", "Tranche", "Transfer",

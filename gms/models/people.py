@@ -68,8 +68,18 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(5))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # two-factor log-in (TOTP, RFC 6238): the base32 secret, when it was confirmed, and the
+    # last time step accepted, so that a code is never accepted twice
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None]
 
     organisation: Mapped[Organisation | None] = relationship()
+
+    @property
+    def has_two_factor(self) -> bool:
+        """True once the user has confirmed an authenticator app."""
+        return self.totp_confirmed_at is not None
 
     @property
     def is_active(self) -> bool:  # Flask-Login
@@ -78,3 +88,13 @@ class User(UserMixin, db.Model):
     def has_role(self, *roles: str) -> bool:
         """True for any of ``roles``; administrators have every role."""
         return self.role in roles or self.role == "admin"
+
+
+class RecoveryCode(db.Model):
+    """A one-time code (stored hashed) that replaces the authenticator app once."""
+
+    __tablename__ = "recovery_codes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(300))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

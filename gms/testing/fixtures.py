@@ -290,6 +290,8 @@ def app_config(request, tmp_path, gms_databases):
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "PLUGINS": _marker_plugins(request),
         "MAIL_BACKEND": "outbox",
+        # two-factor log-in is tested where it is switched on (tests/test_two_factor.py)
+        "TWO_FACTOR_ROLES": [],
     }
     for marker in reversed(list(request.node.iter_markers("gms_config"))):
         config.update(marker.kwargs)
