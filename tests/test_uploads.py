@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -83,11 +84,66 @@ def test_stored_under_generated_name_outside_the_web_root(app):
                                     b"%PDF-1.4", user)
 
 
-def test_request_over_the_limit_gets_a_page_not_a_crash(app, client):
+class _Endless(io.RawIOBase):
+    """A 200 MB upload produced on the fly (never held in memory)."""
+
+    def __init__(self, size: int):
+        self.left = size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = min(len(buffer), self.left)
+        buffer[:n] = b"0" * n
+        self.left -= n
+        return n
+
+
+def test_a_200_mb_upload_gets_a_page_with_the_limit_not_a_crash(app, client):
     ids, app_id = _draft(app)
     login(client, "a@x.kg")
     r = client.post(f"/applications/{app_id}/documents", data={
-        "kind": "plan", "file": (io.BytesIO(b"%PDF-" + b"0" * (13 * 2**20)), "huge.pdf")},
+        "kind": "plan", "file": (io.BufferedReader(_Endless(200 * 2**20)), "scan.pdf")},
         content_type="multipart/form-data")
     assert r.status_code == 413
-    assert "too large" in r.get_data(as_text=True)
+    page = r.get_data(as_text=True)
+    assert "too large" in page and "10 MB" in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Attachment)) == 0
+
+
+@pytest.mark.parametrize("name,data,message", [
+    ("budget.docx", b"%PDF-1.7 a pdf", "is a PDF document but its name ends in .docx. "
+                                       "Rename it to budget.pdf"),
+    ("plan.pdf", _docx(), "is an office document but its name ends in .pdf. Rename it to "
+                          "plan.docx"),
+    ("photo.pdf", b"\xff\xd8\xff\xe0....", "is a picture but its name ends in .pdf"),
+])
+def test_a_name_that_says_another_type_than_the_content_is_refused(app, client, name, data,
+                                                                    message):
+    ids, app_id = _draft(app)
+    login(client, "a@x.kg")
+    r = client.post(f"/applications/{app_id}/documents", data={
+        "kind": "plan", "file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data", follow_redirects=True)
+    assert message in r.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Attachment)) == 0
+
+
+@pytest.mark.parametrize("name,stored_as", [
+    ("../../../etc/passwd.pdf", "passwd.pdf"),
+    ("..\\..\\windows\\system32\\plan.pdf", "plan.pdf"),
+    ("....//....//.htaccess", "htaccess.pdf"),
+    ("scan", "scan.pdf"),  # no ending: the content gives it
+    ("план\x00.pdf", "план.pdf"),
+])
+def test_path_traversal_and_odd_names_are_made_harmless(app, name, stored_as):
+    ids, app_id = _draft(app)
+    with app.app_context():
+        user = db.session.get(User, ids["a"])
+        att = uploads.save_attachment(db.session.get(Application, app_id), "plan", name,
+                                      b"%PDF-1.4", user)
+        assert att.filename == stored_as
+        assert uploads.path_of(att).parent == Path(app.config["UPLOAD_FOLDER"])

@@ -16,29 +16,10 @@ from gms.models import Grant, GrantDocument, User
 from gms.models.money import DOCUMENT_KINDS
 
 from .common import ServiceError
-from .uploads import _clean_name, sniff
+from .uploads import check_upload
 
 #: what a signed scan may be: a PDF or a photo of the pages
 SCAN_TYPES = ("application/pdf", "image/png", "image/jpeg")
-
-
-def check_file(filename: str, data: bytes, allowed: tuple[str, ...] | None = None) -> str:
-    """The content type of an upload judged by its bytes; :class:`ServiceError` when the file
-    is empty, too large or not of an accepted type."""
-    name = _clean_name(filename)
-    if not data:
-        raise ServiceError(_("The file %(name)s is empty.", name=name))
-    limit = current_app.config["UPLOAD_MAX_BYTES"]
-    if len(data) > limit:
-        raise ServiceError(_("The file is too large: at most %(mb)d MB.", mb=limit // 2**20))
-    content_type = sniff(data)
-    if content_type is None or (allowed is not None and content_type not in allowed):
-        if allowed == SCAN_TYPES:
-            raise ServiceError(_("The file %(name)s is not a PDF or an image (PNG, JPEG).",
-                                 name=name))
-        raise ServiceError(_("The file %(name)s is not a PDF, image (PNG, JPEG) or office "
-                             "document.", name=name))
-    return content_type
 
 
 def store(grant: Grant, kind: str, filename: str, data: bytes, user: User,
@@ -48,11 +29,11 @@ def store(grant: Grant, kind: str, filename: str, data: bytes, user: User,
     failure, calls :func:`discard`)."""
     if kind not in DOCUMENT_KINDS:
         raise ServiceError(_("Choose what kind of document this is."))
-    content_type = check_file(filename, data, allowed)
+    name, content_type = check_upload(filename, data, allowed)
     stored = uuid.uuid4().hex
     path_of_name(stored).write_bytes(data)
     doc = GrantDocument(grant_id=grant.id, report_id=report_id, kind=kind,
-                        filename=_clean_name(filename), stored_name=stored,
+                        filename=name, stored_name=stored,
                         content_type=content_type, size=len(data),
                         sha256=hashlib.sha256(data).hexdigest(), uploaded_by_id=user.id)
     db.session.add(doc)

@@ -46,9 +46,67 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
+#: the file name endings each accepted content type may carry
+EXTENSIONS = {
+    "application/pdf": (".pdf",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "application/msword": (".doc", ".xls", ".ppt"),  # the old binary office formats
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (".xlsx",),
+    "application/vnd.oasis.opendocument": (".odt", ".ods", ".odp"),
+}
+
+
 def _clean_name(filename: str) -> str:
-    name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip().replace("\x00", "")
-    return name[:200] or "document"
+    """The last part of a browser-supplied name, without folders (``../../etc/passwd`` gives
+    ``passwd``), control characters or surrounding spaces; at most 200 characters."""
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip().lstrip(".")
+    return name[-200:] or "document"
+
+
+def check_upload(filename: str, data: bytes, allowed: tuple[str, ...] | None = None
+                 ) -> tuple[str, str]:
+    """The clean name and the content type (judged by the bytes) of an upload.
+
+    :class:`ServiceError` with a message for the person uploading when the file is empty,
+    too large, not of an accepted type (or not of ``allowed``), or when its name says another
+    type than its content (a PDF named ``.docx``); a name without an ending gets the right one.
+    """
+    name = _clean_name(filename)
+    if not data:
+        raise ServiceError(_("The file %(name)s is empty.", name=name))
+    limit = current_app.config["UPLOAD_MAX_BYTES"]
+    if len(data) > limit:
+        raise ServiceError(_("The file %(name)s is too large: at most %(mb)d MB per file.",
+                             name=name, mb=limit // 2**20))
+    content_type = sniff(data)
+    if content_type is None or (allowed is not None and content_type not in allowed):
+        if allowed is not None and not set(allowed) - {"application/pdf", "image/png",
+                                                       "image/jpeg"}:
+            raise ServiceError(_("The file %(name)s is not a PDF or an image (PNG, JPEG).",
+                                 name=name))
+        raise ServiceError(_("The file %(name)s is not a PDF, image (PNG, JPEG) or office "
+                             "document.", name=name))
+    endings = EXTENSIONS[content_type]
+    stem, dot, ending = name.rpartition(".")
+    if not dot:
+        return name + endings[0], content_type
+    if "." + ending.lower() not in endings:
+        raise ServiceError(_(
+            "The file %(name)s is %(kind)s but its name ends in .%(ending)s. Rename it to "
+            "%(suggested)s and upload it again.", name=name, kind=_kind_name(content_type),
+            ending=ending, suggested=stem + endings[0]))
+    return name, content_type
+
+
+def _kind_name(content_type: str) -> str:
+    if content_type == "application/pdf":
+        return _("a PDF document")
+    if content_type.startswith("image/"):
+        return _("a picture")
+    return _("an office document")
 
 
 def save_attachment(application: Application, kind: str, filename: str, data: bytes,
@@ -60,19 +118,11 @@ def save_attachment(application: Application, kind: str, filename: str, data: by
         competition_info(application.competition))} | {"other"}
     if kind not in kinds:
         raise ServiceError(_("Choose what kind of document this is."))
-    if not data:
-        raise ServiceError(_("The file %(name)s is empty.", name=_clean_name(filename)))
-    limit = current_app.config["UPLOAD_MAX_BYTES"]
-    if len(data) > limit:
-        raise ServiceError(_("The file is too large: at most %(mb)d MB.", mb=limit // 2**20))
-    content_type = sniff(data)
-    if content_type is None:
-        raise ServiceError(_("The file %(name)s is not a PDF, image (PNG, JPEG) or office "
-                             "document.", name=_clean_name(filename)))
+    name, content_type = check_upload(filename, data)
     stored = uuid.uuid4().hex
     path = Path(current_app.config["UPLOAD_FOLDER"]) / stored
     path.write_bytes(data)
-    att = Attachment(application_id=application.id, kind=kind, filename=_clean_name(filename),
+    att = Attachment(application_id=application.id, kind=kind, filename=name,
                      stored_name=stored, content_type=content_type, size=len(data),
                      sha256=hashlib.sha256(data).hexdigest(), uploaded_by_id=user.id)
     db.session.add(att)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from functools import wraps
 
-from flask import Flask, abort, flash, redirect, render_template, request, session, url_for
+from flask import Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
@@ -172,7 +172,8 @@ def _error_page(code: int):
         403: _l("You do not have access to this page."),
         404: _l("This page does not exist."),
         405: _l("This action is not allowed here."),
-        413: _l("The upload is too large."),
+        413: _l("The upload is too large: at most %(mb)d MB per file. Nothing was saved. Go "
+                "back and choose a smaller file, e.g. a scan at a lower resolution."),
         500: _l("Something went wrong on our side. Nothing you entered was lost; "
                 "please try again."),
     }
@@ -180,6 +181,9 @@ def _error_page(code: int):
     def handler(exc):
         if code == 500:
             db.session.rollback()
-        return render_template("error.html", message=messages[code], code=code), code
+        message = messages[code]
+        if code == 413:
+            message = message % {"mb": current_app.config["UPLOAD_MAX_BYTES"] // 2**20}
+        return render_template("error.html", message=message, code=code), code
 
     return handler
