@@ -10,9 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     EmailField,
-    FieldList,
     FormField,
     IntegerField,
     PasswordField,
@@ -35,13 +33,83 @@ from wtforms.validators import (
 from gms.form_messages import TRANSLATIONS
 from gms.i18n import _l
 
+#: the one character PostgreSQL cannot store in text (a NUL byte)
+UNSTORABLE = "\x00"
+UNSTORABLE_MESSAGE = _l("This text contains an invisible NUL character that cannot be stored. "
+                        "Remove it and send the form again.")
+#: numbers with more digits before the point than this are not amounts anyone types
+MAX_DIGITS = 30
+
+
+class DecimalField(wtforms.DecimalField):
+    """WTForms' decimal field, refusing ``NaN``, infinities and numbers of more than
+    :data:`MAX_DIGITS` digits, which no ``NumberRange`` or sum can handle."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and (not self.data.is_finite()
+                                      or self.data.adjusted() >= MAX_DIGITS):
+            self.data = None
+            raise ValueError(self.gettext("Not a valid decimal value."))
+
+
+class FieldList(wtforms.FieldList):
+    """WTForms' table of rows, reading only row numbers of ASCII digits (``table-²-cell`` or a
+    5,000-digit row number is ignored instead of failing)."""
+
+    def _extract_indices(self, prefix, formdata):
+        offset = len(prefix) + 1
+        for key in formdata:
+            if key.startswith(prefix):
+                part = key[offset:].split(self._field_separator, 1)[0]
+                if part.isascii() and part.isdigit() and len(part) <= 9:
+                    yield int(part)
+
+
+def unstorable_fields(form) -> list:
+    """Inputs of ``form`` (tables and sections included) whose text has a NUL character;
+    each gets the error :data:`UNSTORABLE_MESSAGE`."""
+    bad = []
+    for field in form:
+        if isinstance(field, wtforms.FormField):
+            bad += unstorable_fields(field.form)
+        elif isinstance(field, wtforms.FieldList):
+            for entry in field.entries:
+                if isinstance(entry, wtforms.FormField):
+                    bad += unstorable_fields(entry.form)
+                elif _has_nul(entry):
+                    bad.append(entry)
+        elif _has_nul(field):
+            bad.append(field)
+    for field in bad:
+        if UNSTORABLE_MESSAGE not in field.errors:
+            field.errors = [*field.errors, UNSTORABLE_MESSAGE]
+    return bad
+
+
+def _has_nul(field) -> bool:
+    return any(UNSTORABLE in str(v) for v in getattr(field, "raw_data", None) or ())
+
 
 class Form(FlaskForm):
-    """Base of GMS forms: CSRF-protected, with WTForms' messages in the user's language."""
+    """Base of GMS forms: CSRF-protected, with WTForms' messages in the user's language.
+
+    Text with a NUL character is refused (PostgreSQL cannot store it): see
+    :func:`unstorable_fields`.
+    """
 
     class Meta:
         def get_translations(self, form):
             return TRANSLATIONS
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        return not unstorable_fields(self) and ok
+
+    def storable(self) -> bool:
+        """True when every input can be stored; marks those that cannot (a draft is saved
+        without the other checks)."""
+        return not unstorable_fields(self)
 
 
 class SubForm(wtforms.Form):
@@ -78,7 +146,7 @@ class ApplicationForm(Form):
 
 def _coerce_fields(form) -> None:
     for field in form:
-        if isinstance(field, FieldList):
+        if isinstance(field, wtforms.FieldList):
             for entry in field.entries:
                 if isinstance(entry, FormField):
                     _coerce_fields(entry.form)
@@ -93,7 +161,7 @@ def _coerce_fields(form) -> None:
 def _add_spare_rows(form, spare: int = 2) -> None:
     """Give every table (FieldList) at least ``spare`` empty rows after the filled ones."""
     for field in form:
-        if isinstance(field, FieldList):
+        if isinstance(field, wtforms.FieldList):
             filled = sum(1 for e in field.entries if _has_data(e.data))
             while len(field.entries) < filled + spare and (
                     field.max_entries is None or len(field.entries) < field.max_entries):
@@ -111,7 +179,7 @@ def _coerce_one(field) -> None:
     if field.data in (None, ""):
         return
     try:
-        if isinstance(field, DecimalField):
+        if isinstance(field, wtforms.DecimalField):
             value = Decimal(str(field.data))
             field.data = value.quantize(Decimal(1)) if value == value.to_integral() else value
         elif isinstance(field, DateField) and isinstance(field.data, str):
@@ -135,6 +203,10 @@ def _jsonable(value):
 class LoginForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
+
+
+class CodeForm(Form):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)])
 
 
 class RegisterForm(Form):

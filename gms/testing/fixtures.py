@@ -444,6 +444,7 @@ def login(client, user, password: str | None = None, *, via: str = "form"):
         with client.session_transaction() as session:
             session["_user_id"] = str(user.id)
             session["_fresh"] = True
+            session["second_factor"] = True
         return None
     password = password or getattr(user, "plain_password", PASSWORD)
     response = client.post("/login", data={"email": user.email, "password": password})

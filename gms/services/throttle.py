@@ -1,0 +1,67 @@
+"""Limits on failed log-ins, per account and per client address (the ``limits`` library,
+which Flask-Limiter is built on).
+
+Counters live in ``RATELIMIT_STORAGE_URI``: ``memory://`` for one process (the embedded
+profile), ``redis://…`` in production so that every gunicorn worker shares them. Only
+failures count: a person who types the right password is never slowed down.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask import current_app
+from limits import RateLimitItem, parse
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Log-ins are refused for this key until ``until`` (UTC)."""
+
+    until: datetime
+
+
+def _limiter() -> MovingWindowRateLimiter:
+    app = current_app._get_current_object()
+    limiter = app.extensions.get("gms.throttle")
+    if limiter is None:
+        uri = app.config["RATELIMIT_STORAGE_URI"]
+        options = {"key_prefix": app.config.get("RATELIMIT_KEY_PREFIX", "gms")} \
+            if uri.startswith(("redis://", "rediss://")) else {}
+        limiter = MovingWindowRateLimiter(storage_from_string(uri, **options))
+        app.extensions["gms.throttle"] = limiter
+    return limiter
+
+
+def _checks(email: str, address: str | None) -> list[tuple[RateLimitItem, str]]:
+    cfg = current_app.config
+    return [(parse(cfg["LOGIN_FAILURES_PER_ACCOUNT"]), "login:account:" + email.strip().lower()),
+            (parse(cfg["LOGIN_FAILURES_PER_ADDRESS"]), "login:address:" + (address or "-"))]
+
+
+def login_refused(email: str, address: str | None) -> Refusal | None:
+    """A :class:`Refusal` when too many log-ins failed lately for this account or address."""
+    limiter = _limiter()
+    for item, key in _checks(email, address):
+        if not limiter.test(item, key):
+            reset = limiter.get_window_stats(item, key).reset_time
+            return Refusal(datetime.fromtimestamp(reset, UTC))
+    return None
+
+
+def login_failed(email: str, address: str | None) -> Refusal | None:
+    """Count a failed log-in (a wrong password or second-factor code); the
+    :class:`Refusal` that it causes, if this was the failure too many."""
+    limiter = _limiter()
+    for item, key in _checks(email, address):
+        limiter.hit(item, key)
+    return login_refused(email, address)
+
+
+def clear(email: str) -> None:
+    """Forget an account's failures (after a password reset)."""
+    item, key = _checks(email, None)[0]
+    _limiter().clear(item, key)
