@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import smtplib
+from datetime import timedelta
 from email.message import EmailMessage
 
 from celery import Celery, Task, shared_task
@@ -27,6 +29,7 @@ def celery_init_app(app: Flask) -> Celery:
                                 "schedule": float(app.config["CLOSE_CALLS_EVERY_SECONDS"])},
         "gms.assignment_reminders": {"task": "gms.assignment_reminders", "schedule": 3600.0},
         "gms.report_reminders": {"task": "gms.report_reminders", "schedule": 3600.0},
+        "gms.flush_outbox": {"task": "gms.flush_outbox", "schedule": 300.0},
     }
     for extra in app.extensions["gms.plugins"].hook.gms_register_periodic_tasks():
         schedule.update(extra or {})
@@ -36,11 +39,17 @@ def celery_init_app(app: Flask) -> Celery:
     return celery_app
 
 
-@shared_task(name="gms.deliver_message", bind=True, max_retries=5, default_retry_delay=30)
+# acks_late + reject_on_worker_lost: a task whose worker is killed goes back to the queue
+# (and the outbox sweeper below finds any message left unsent), so delivery survives
+# crashes; the row lock and ``sent_at`` make a repeated task send nothing twice.
+@shared_task(name="gms.deliver_message", bind=True, max_retries=5, default_retry_delay=30,
+             acks_late=True, reject_on_worker_lost=True)
 def deliver_message(self, message_id: int) -> bool:
     """Deliver one outbox message; a message already sent is never sent again."""
     from gms.models import OutboxMessage
 
+    # the lock is held until the commit below: a second worker given the same message
+    # waits, then finds it sent
     msg = db.session.get(OutboxMessage, message_id, with_for_update=True)
     if msg is None or msg.sent_at is not None:
         db.session.rollback()
@@ -51,6 +60,9 @@ def deliver_message(self, message_id: int) -> bool:
         email["From"] = current_app.config["MAIL_SENDER"]
         email["To"] = msg.recipient
         email["Subject"] = msg.subject
+        # the same Message-ID on every attempt: should a crash fall between the server's
+        # acceptance and our commit, mail servers and clients see the resend as a duplicate
+        email["Message-ID"] = message_id_of(msg.key)
         email.set_content(msg.body)
         try:
             with smtplib.SMTP(current_app.config["SMTP_HOST"],
@@ -63,6 +75,21 @@ def deliver_message(self, message_id: int) -> bool:
     msg.sent_at = utcnow()
     db.session.commit()
     return True
+
+
+def message_id_of(key: str) -> str:
+    """A stable RFC 5322 Message-ID for an outbox key."""
+    domain = current_app.config["MAIL_SENDER"].rpartition("@")[2] or "gms.localhost"
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{domain}>"
+
+
+@shared_task(name="gms.flush_outbox")
+def flush_outbox(older_than_seconds: float = 60) -> int:
+    """Queue again every message still unsent after ``older_than_seconds`` (a worker died,
+    or the broker was down when it was queued). Safe to run any number of times."""
+    from gms.services.notify import requeue_unsent
+
+    return requeue_unsent(utcnow() - timedelta(seconds=older_than_seconds))
 
 
 @shared_task(name="gms.result_letters", bind=True, max_retries=3, default_retry_delay=60)

@@ -35,9 +35,9 @@ def commit() -> None:
     pending = db.session.info.pop("gms.outbox", [])
     db.session.commit()
     if pending:
-        deliver = current_app.extensions["celery"].tasks["gms.deliver_message"]
-        for message_id in pending:
-            deliver.delay(message_id)
+        from .notify import queue_delivery
+
+        queue_delivery(pending)
 
 
 def hooks():

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import datetime
+
+from flask import current_app
+from kombu.exceptions import OperationalError
 from sqlalchemy import select
 
 from gms.extensions import db
@@ -23,3 +28,26 @@ def send(*, key: str, recipient: str, subject: str, body: str) -> OutboxMessage:
     pending = db.session.info.setdefault("gms.outbox", [])
     pending.append(msg.id)
     return msg
+
+
+def queue_delivery(message_ids: list[int]) -> None:
+    """Hand committed messages to Celery. A broker that is down loses nothing: the messages
+    stay in the outbox and the ``gms.flush_outbox`` job queues them again."""
+    deliver = current_app.extensions["celery"].tasks["gms.deliver_message"]
+    for message_id in message_ids:
+        try:
+            deliver.delay(message_id)
+        except OperationalError:  # the broker is unreachable; the row is safe
+            logging.getLogger(__name__).warning(
+                "could not queue outbox message %s; gms.flush_outbox will", message_id,
+                exc_info=True)
+
+
+def requeue_unsent(created_before: datetime) -> int:
+    """Queue delivery of every unsent message created before ``created_before``."""
+    ids = list(db.session.scalars(select(OutboxMessage.id).where(
+        OutboxMessage.sent_at.is_(None), OutboxMessage.created_at < created_before)
+        .order_by(OutboxMessage.id)))
+    db.session.rollback()
+    queue_delivery(ids)
+    return len(ids)

@@ -595,29 +595,40 @@ def celery_worker_process(gms_databases, tmp_path_factory):
     """A real Celery worker (``--pool=solo``) on ``GMS_TEST_BROKER_URL`` and
     ``GMS_TEST_DATABASE_URL``; tests send to it via ``app_config`` merged with
     ``celery_worker_process.app_config``."""
-    broker, database = _broker_url(), _pg_url()
-    if not broker or not database:
-        need("a Celery worker needs GMS_TEST_BROKER_URL and GMS_TEST_DATABASE_URL")
     root = tmp_path_factory.mktemp("celery-worker")
     gms_databases.url_for(root)  # the schema exists before the worker connects
     queue = f"gms-test-{uuid.uuid4().hex[:12]}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GMS_")}
-    env.update({
+    with start_worker(root, queue) as worker:
+        yield worker
+    _forget_queue(worker.broker_url, queue)
+
+
+@contextlib.contextmanager
+def start_worker(root: Path, queue: str, env: dict | None = None):
+    """Start ``celery worker`` on ``queue`` (its files under ``root``, extra ``GMS_*``
+    variables in ``env``), wait until it is ready, and stop it (SIGTERM) at the end unless
+    the test killed it already. Yields a :class:`WorkerProcess`."""
+    broker, database = _broker_url(), _pg_url()
+    if not broker or not database:
+        need("a Celery worker needs GMS_TEST_BROKER_URL and GMS_TEST_DATABASE_URL")
+    variables = {k: v for k, v in os.environ.items() if not k.startswith("GMS_")}
+    variables.update({
         "GMS_DATABASE_URL": database,
         "GMS_BROKER_URL": broker,
         "GMS_SECRET_KEY": "test-secret-key",
         "GMS_UPLOAD_FOLDER": str(root / "uploads"),
         "GMS_CELERY": json.dumps({"task_default_queue": queue}),
         "PYTHONUNBUFFERED": "1",
+        **(env or {}),
     })
     if os.environ.get("GMS_TEST_WORKER_PLUGINS"):
-        env["GMS_PLUGINS"] = os.environ["GMS_TEST_WORKER_PLUGINS"]
-    log_path = root / "worker.log"
+        variables["GMS_PLUGINS"] = os.environ["GMS_TEST_WORKER_PLUGINS"]
+    log_path = root / f"worker-{uuid.uuid4().hex[:6]}.log"
     cmd = [sys.executable, "-m", "celery", "-A", "gms.worker", "worker", "--pool=solo",
            "--concurrency=1", "-l", "info", "-Q", queue, "--without-gossip",
-           "--without-mingle", "--without-heartbeat", "-n", f"{queue}@%h"]
+           "--without-mingle", "--without-heartbeat", "-n", f"{uuid.uuid4().hex[:8]}@%h"]
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
+        process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=variables,
                                    cwd=str(root), start_new_session=True)
     worker = WorkerProcess(process, broker, database, queue, log_path)
     try:
@@ -639,7 +650,6 @@ def celery_worker_process(gms_databases, tmp_path_factory):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(5)
-        _forget_queue(broker, queue)
 
 
 def _forget_queue(broker: str, queue: str) -> None:
