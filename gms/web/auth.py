@@ -173,6 +173,10 @@ def logout():
         audit.record("user.logout", current_user._get_current_object())
         commit()
     logout_user()
+    lang = session.get("lang")
+    session.clear()  # nothing of the log-in (second factor, pending steps) outlives it
+    if lang:
+        session["lang"] = lang
     return redirect(url_for("public.index"))
 
 

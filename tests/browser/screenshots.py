@@ -5,7 +5,8 @@ file through pytest (so it uses the same fixtures as the journeys: a migrated te
 the demo data at a frozen clock, a live server and Debian's chromium) and writes:
 
     calls.png, application-form.png, application-form-mobile.png, score-sheet.png,
-    staff-call.png, ranking.png, results.png, finance-dashboard.png, finance-grant.png
+    staff-call.png, ranking.png, results.png, finance-dashboard.png, finance-grant.png,
+    two-factor-setup.png
 
 The file is not named ``test_*.py``, so the normal test suite never rewrites the images.
 Pages are in Russian, the interface's default language; ``GMS_SCREENSHOTS_DIR`` writes
@@ -140,6 +141,18 @@ def test_screenshots(app, demo, fourth_member, live_server, page, new_page):
         assert (OUT / f"{name}.png").stat().st_size > 10_000, name
 
 
+@pytest.mark.gms_config(TWO_FACTOR_ROLES=["staff", "commission", "finance", "admin"])
+def test_two_factor_screenshot(app, make_user, live_server, page):
+    """two-factor-setup.png: the first log-in of a commission member (QR code and key)."""
+    member = make_user("commission", email="commission@demo.gms.kg")
+    page.goto(live_server + "/login")
+    page.locator("main input[name=email]").fill(member.email)
+    page.locator("main input[name=password]").fill(member.plain_password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/login/two-factor")
+    _shoot(page, "two-factor-setup.png")
+
+
 def main() -> int:
     os.chdir(ROOT)
     return pytest.main([str(Path(__file__).resolve()), "-q", "-p", "no:cacheprovider",
@@ -148,3 +161,4 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+

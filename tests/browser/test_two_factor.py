@@ -1,0 +1,62 @@
+"""In Chromium: a commission member sets up two-factor log-in with an authenticator app, saves
+the recovery codes, and logs in again with a code; a wrong password five times locks the
+account for a while."""
+
+from __future__ import annotations
+
+import time
+
+import pyotp
+import pytest
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.gms_config(TWO_FACTOR_ROLES=["staff", "commission", "finance"],
+                                     BABEL_DEFAULT_LOCALE="en")]
+
+
+def _password(page, base: str, user, password: str | None = None) -> None:
+    page.goto(base + "/login")
+    page.locator("main input[name=email]").fill(user.email)
+    page.locator("main input[name=password]").fill(password or user.plain_password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def test_member_sets_up_an_authenticator_and_logs_in_with_it(app, make_user, live_server,
+                                                              page, new_page):
+    member = make_user("commission")
+    _password(page, live_server, member)
+    assert page.url.endswith("/login/two-factor")
+    assert page.locator(".qr svg").is_visible()  # scanned by the phone
+    secret = page.locator("#totp-secret").inner_text()
+    page.locator("main input[name=code]").fill("123456")
+    page.locator("main form button[type=submit]").click()
+    assert "That code is not right" in page.locator(".flash.error").inner_text()
+    page.locator("main input[name=code]").fill(pyotp.TOTP(secret).now())
+    page.locator("main form button[type=submit]").click()
+    codes = page.locator("#recovery-codes li").all_inner_texts()
+    assert len(codes) == 10
+    page.get_by_role("link", name="I have saved them, continue").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/review/")  # the member's evaluations
+
+    # another day, another browser: password, then the code from the phone
+    other = new_page(locale="en-US")
+    _password(other, live_server, member)
+    assert other.url.endswith("/login/two-factor")
+    assert other.locator(".qr svg").count() == 0
+    other.locator("main input[name=code]").fill(pyotp.TOTP(secret).at(time.time() + 30))
+    other.locator("main form button[type=submit]").click()
+    other.wait_for_load_state()
+    assert other.url.endswith("/review/")
+
+
+def test_five_wrong_passwords_lock_the_account_with_a_clear_message(app, make_user,
+                                                                     live_server, page):
+    user = make_user("applicant")
+    for _n in range(5):
+        _password(page, live_server, user, "not my password")
+    message = page.locator(".flash.error").inner_text()
+    assert "Too many failed log-ins" in message and "Try again after" in message
+    _password(page, live_server, user)  # even the right one, for now
+    assert "/login" in page.url
