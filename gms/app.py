@@ -47,6 +47,9 @@ def _load_config(app: Flask, test_config: dict | None) -> None:
         celery["broker_url"] = cfg["BROKER_URL"]
         celery["task_always_eager"] = cfg.get("CELERY", {}).get("task_always_eager", False)
     cfg["CELERY"] = celery
+    if not cfg.get("RATELIMIT_STORAGE_URI"):
+        broker = cfg.get("BROKER_URL") or ""
+        cfg["RATELIMIT_STORAGE_URI"] = broker if broker.startswith("redis") else "memory://"
     if not cfg.get("SECRET_KEY"):
         cfg["SECRET_KEY"] = _instance_secret(app)
     cfg.setdefault("UPLOAD_FOLDER", None)

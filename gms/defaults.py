@@ -46,11 +46,13 @@ PERMANENT_SESSION_LIFETIME = 12 * 3600
 TWO_FACTOR_ROLES = ["staff", "commission", "finance", "admin"]
 TWO_FACTOR_ISSUER = "GMS"
 # Failed log-ins are limited per account and per client address ("limits" notation); the
-# counters live in RATELIMIT_STORAGE_URI: memory:// in one process, redis://… in production
-# (several gunicorn workers must share them).
+# counters live in RATELIMIT_STORAGE_URI, shared by every gunicorn worker; None means the
+# broker's Redis when BROKER_URL is redis://…, else memory:// (one process: the embedded
+# profile).
 LOGIN_FAILURES_PER_ACCOUNT = "5 per 15 minutes"
 LOGIN_FAILURES_PER_ADDRESS = "30 per 15 minutes"
-RATELIMIT_STORAGE_URI = "memory://"
+RATELIMIT_STORAGE_URI = None
+RATELIMIT_KEY_PREFIX = "gms"
 
 CELERY: dict = {}
 # Behind a TLS-terminating proxy: e.g. {"x_for": 1, "x_proto": 1, "x_host": 1}

@@ -29,7 +29,7 @@ def _limiter() -> MovingWindowRateLimiter:
     limiter = app.extensions.get("gms.throttle")
     if limiter is None:
         uri = app.config["RATELIMIT_STORAGE_URI"]
-        options = {"key_prefix": app.config.get("RATELIMIT_KEY_PREFIX", "gms")} \
+        options = {"key_prefix": app.config["RATELIMIT_KEY_PREFIX"]} \
             if uri.startswith(("redis://", "rediss://")) else {}
         limiter = MovingWindowRateLimiter(storage_from_string(uri, **options))
         app.extensions["gms.throttle"] = limiter

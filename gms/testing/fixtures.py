@@ -292,6 +292,8 @@ def app_config(request, tmp_path, gms_databases):
         "MAIL_BACKEND": "outbox",
         # two-factor log-in is tested where it is switched on (tests/test_two_factor.py)
         "TWO_FACTOR_ROLES": [],
+        # log-in failure counters of this test only (tests sending tasks to Redis share it)
+        "RATELIMIT_KEY_PREFIX": f"gms-test-{uuid.uuid4().hex[:12]}",
     }
     for marker in reversed(list(request.node.iter_markers("gms_config"))):
         config.update(marker.kwargs)
