@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
@@ -21,7 +23,7 @@ def main() -> None:
 def init_app(app) -> None:
     """Add the GMS commands to ``app.cli`` (so ``gms`` and the test runner both see them)."""
     for command in (plugins_command, demo_command, close_due_calls_command, audit_group,
-                    export_group):
+                    export_group, backup_command, restore_command):
         app.cli.add_command(command)
 
 
@@ -110,3 +112,49 @@ def export_360giving_command() -> None:
     from gms.services.opendata import package
 
     click.echo(json.dumps(package(), ensure_ascii=False, indent=1))
+
+
+def _size(n: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)
+
+
+@click.command("backup")
+@click.option("--output", "-o", type=click.Path(path_type=Path),
+              help="Archive to write (default instance/backups/gms-YYYYmmdd-HHMMSS.tar.gz, UTC; "
+                   "a folder gets that name inside it).")
+@with_appcontext
+def backup_command(output: Path | None) -> None:
+    """Write one archive of the database and the uploaded files (see docs/backup.md)."""
+    from gms.services import backup
+
+    try:
+        summary = backup.backup(output)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(str(summary.path))
+    click.echo(f"{summary.tables} tables, {summary.rows} rows, {summary.files} files "
+               f"({_size(summary.file_bytes)}); archive {_size(summary.archive_bytes)}, "
+               f"{summary.seconds:.1f} s")
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(path_type=Path))
+@with_appcontext
+def restore_command(archive: Path) -> None:
+    """Restore an archive of `gms backup` into this instance, whose database must be empty
+    (the schema is created by the migrations first)."""
+    from gms.services import backup
+
+    try:
+        summary = backup.restore(archive)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"restored {summary.tables} tables, {summary.rows} rows and {summary.files} "
+               f"files ({_size(summary.file_bytes)}) from {summary.path}")
+    click.echo(f"archive made {summary.created_at} by GMS {summary.gms_version} on "
+               f"{summary.engine}, at revisions {', '.join(summary.revisions)}; "
+               f"{summary.seconds:.1f} s")
