@@ -23,7 +23,7 @@ def main() -> None:
 def init_app(app) -> None:
     """Add the GMS commands to ``app.cli`` (so ``gms`` and the test runner both see them)."""
     for command in (plugins_command, demo_command, close_due_calls_command, audit_group,
-                    export_group, backup_command, restore_command):
+                    export_group, backup_command, restore_command, users_group):
         app.cli.add_command(command)
 
 
@@ -49,16 +49,23 @@ def plugins_command() -> None:
 @click.option("--load-only", is_flag=True, help="Load the demo data and exit.")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
+@click.option("--two-factor", is_flag=True,
+              help="Require two-factor log-in as production does (TWO_FACTOR_ROLES).")
 @with_appcontext
-def demo_command(load_only: bool, host: str, port: int) -> None:
+def demo_command(load_only: bool, host: str, port: int, two_factor: bool) -> None:
     """Create (once) a ready-to-explore instance, print the log-ins, and serve it."""
-    from gms import demo
+    from gms import defaults, demo
 
     demo.ensure_schema()
     logins = demo.load()
     click.echo(f"Demo log-ins (password for all: {demo.PASSWORD}):")
     for role, email in logins:
         click.echo(f"  {role:<12} {email}")
+    if not two_factor:
+        # anyone may try the demo's roles without an authenticator app at hand
+        current_app.config["TWO_FACTOR_ROLES"] = []
+        click.echo("Two-factor log-in is off in this demo (--two-factor turns it on); "
+                   "production requires it for " + ", ".join(defaults.TWO_FACTOR_ROLES) + ".")
     if not load_only:
         click.echo(f"Serving on http://{host}:{port}/")
         # app.run() refuses to start inside a Flask CLI command: serve with Werkzeug directly
@@ -158,3 +165,69 @@ def restore_command(archive: Path) -> None:
     click.echo(f"archive made {summary.created_at} by GMS {summary.gms_version} on "
                f"{summary.engine}, at revisions {', '.join(summary.revisions)}; "
                f"{summary.seconds:.1f} s")
+
+
+@click.group("users")
+def users_group() -> None:
+    """People's roles and access (each change is written to the audit log)."""
+
+
+def _user(email: str):
+    from gms.services.accounts import find_user
+
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"no account with the e-mail {email}")
+    return user
+
+
+def _operator() -> str:
+    import getpass
+
+    return f"cli:{getpass.getuser()}"
+
+
+@users_group.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(["applicant", "commission", "staff", "finance",
+                                           "admin"]))
+@click.option("--organisation-id", type=int, help="The organisation (for applicants).")
+@with_appcontext
+def users_set_role_command(email: str, role: str, organisation_id: int | None) -> None:
+    """Give the account EMAIL the role ROLE."""
+    from gms.services import accounts
+    from gms.services.common import ServiceError
+
+    user = _user(email)
+    try:
+        accounts.set_role(user, role, by=_operator(), organisation_id=organisation_id)
+    except ServiceError as exc:
+        raise click.ClickException(str(exc.message)) from exc
+    click.echo(f"{user.email} is now {role}")
+
+
+@users_group.command("block")
+@click.argument("email")
+@click.option("--unblock", is_flag=True, help="Allow log-in again.")
+@with_appcontext
+def users_block_command(email: str, unblock: bool) -> None:
+    """Stop (or, with --unblock, allow again) log-in for the account EMAIL."""
+    from gms.services import accounts
+
+    user = _user(email)
+    accounts.set_active(user, unblock, by=_operator())
+    click.echo(f"{user.email} {'may log in again' if unblock else 'is blocked'}")
+
+
+@users_group.command("reset-two-factor")
+@click.argument("email")
+@click.option("--reason", required=True, help="Why (e.g. the phone and the codes were lost).")
+@with_appcontext
+def users_reset_two_factor_command(email: str, reason: str) -> None:
+    """Remove the authenticator and recovery codes of EMAIL; at the next log-in they set up a
+    new one. Check the person's identity first."""
+    from gms.services import two_factor
+
+    user = _user(email)
+    two_factor.disable(user, actor=None, reason=f"{reason} ({_operator()})")
+    click.echo(f"two-factor log-in of {user.email} reset; a new set-up follows the next log-in")

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from gms.extensions import db
 from gms.i18n import _
-from gms.models import Organisation, Territory, User
+from gms.models import ROLES, Organisation, Territory, User
 
 from . import audit, notify
 from .common import ServiceError, commit
@@ -114,3 +114,26 @@ def reset_password(token: str, password: str) -> User:
     audit.record("user.password_reset", user, actor_id=user.id)
     commit()
     return user
+
+
+def set_role(user: User, role: str, *, by: str, organisation_id: int | None = None) -> None:
+    """Change what a person may do (a permission change, audited with who made it: ``by``).
+    Applicants need an organisation; the other roles keep theirs only as a link."""
+    if role not in ROLES:
+        raise ServiceError(_("Unknown role."))
+    if role == "applicant" and (organisation_id or user.organisation_id) is None:
+        raise ServiceError(_("An applicant needs an organisation."))
+    old = user.role
+    user.role = role
+    if organisation_id is not None:
+        user.organisation_id = organisation_id
+    audit.record("user.role_changed", user, {"from": old, "to": role, "by": by,
+                                             "organisation_id": user.organisation_id})
+    commit()
+
+
+def set_active(user: User, active: bool, *, by: str) -> None:
+    """Block or unblock log-in (a blocked account's sessions end at the next request)."""
+    user.active = active
+    audit.record("user.activated" if active else "user.deactivated", user, {"by": by})
+    commit()

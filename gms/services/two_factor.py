@@ -122,16 +122,18 @@ def regenerate_recovery_codes(user: User, code: str) -> list[str]:
     return codes
 
 
-def disable(user: User, actor: User, reason: str = "") -> None:
+def disable(user: User, actor: User | None, reason: str = "") -> None:
     """Switch the second factor off: by the user (only if the role does not require it), or
-    by an administrator for someone who lost the phone and the codes (with a reason)."""
-    if actor.id == user.id and user.role in required_roles():
+    by an operator (``actor`` None: ``gms users reset-two-factor``) for someone who lost the
+    phone and the codes, with a reason."""
+    if actor is not None and actor.id == user.id and user.role in required_roles():
         raise ServiceError(_("Your role requires two-factor log-in."), 403)
     user.totp_secret = None
     user.totp_confirmed_at = None
     user.totp_last_step = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    audit.record("user.two_factor_disabled", user, {"reason": reason}, actor_id=actor.id)
+    audit.record("user.two_factor_disabled", user, {"reason": reason},
+                 actor_id=actor.id if actor else None)
     commit()
 
 
