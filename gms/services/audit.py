@@ -6,7 +6,8 @@ import hashlib
 import json
 
 from flask_login import current_user
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
+from sqlalchemy.orm import Session
 
 from gms.extensions import db
 from gms.models import AuditEntry
@@ -26,22 +27,51 @@ def record(action: str, obj=None, payload: dict | None = None, actor_id: int | N
            object_type: str | None = None) -> AuditEntry:
     """Append an entry in the current transaction (the caller commits).
 
-    ``obj`` is the changed row; its table name and id are recorded.
+    ``obj`` is the changed row; its table name and id are recorded. The entry is chained and
+    inserted when the transaction commits (:func:`_chain_on_commit`), under a lock held only
+    for the commit itself, so that concurrent writers wait for one another's commit, not for
+    one another's whole request.
     """
     if obj is not None and getattr(obj, "id", None) is None:
         db.session.flush()
     if actor_id is None and getattr(current_user, "is_authenticated", False):
         actor_id = current_user.id
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(7301)"))
-    prev = db.session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
     entry = AuditEntry(
         at=utcnow(), actor_id=actor_id, action=action,
         object_type=object_type or (obj.__tablename__ if obj is not None else "system"),
-        object_id=getattr(obj, "id", None), payload=payload or {}, prev_hash=prev or GENESIS)
-    entry.hash = _digest(entry.prev_hash, entry)
-    db.session.add(entry)
+        object_id=getattr(obj, "id", None), payload=payload or {})
+    session = db.session()
+    transaction = session.get_transaction() or session.begin()
+    pending = session.info.get(_PENDING)
+    if pending is None or pending[0] is not transaction:  # a rolled-back one's are dropped
+        pending = session.info[_PENDING] = (transaction, [])
+    pending[1].append(entry)
     return entry
+
+
+_PENDING = "gms.audit.pending"
+
+
+@event.listens_for(Session, "before_commit")
+def _chain_on_commit(session: Session) -> None:
+    """Insert the transaction's entries, each chained to the one before: ids are taken under
+    the lock (PostgreSQL: an advisory lock; SQLite: its single writer), so id order is chain
+    order."""
+    transaction, pending = session.info.pop(_PENDING, (None, []))
+    if not pending or transaction is not session.get_transaction():
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(7301)"))
+    prev = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
+    for entry in pending:
+        entry.prev_hash = prev or GENESIS
+        entry.hash = prev = _digest(entry.prev_hash, entry)
+        session.add(entry)  # inserted in this order by the commit's flush
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_on_rollback(session: Session, _transaction) -> None:
+    session.info.pop(_PENDING, None)
 
 
 def verify() -> int | None:
