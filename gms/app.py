@@ -108,6 +108,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
 
     from gms import cli, i18n, web
+    from gms.services import throttle
     from gms.tasks import celery_init_app
 
     # one Babel per app: its message domain caches catalogs, which differ with the plugins
@@ -118,6 +119,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for bp in sorted(blueprints, key=lambda b: b.name):
         app.register_blueprint(bp, url_prefix=f"/p/{bp.name}")
     celery_init_app(app)
+    throttle.init_app(app)
     cli.init_app(app)
     pm.hook.gms_app_init(app=app)
     return app

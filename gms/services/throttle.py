@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask import current_app
+from flask import Flask, current_app
 from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
@@ -24,16 +24,18 @@ class Refusal:
     until: datetime
 
 
+def init_app(app: Flask) -> None:
+    """Connect the counters' storage once, at start-up: building it lazily in the first
+    requests raced between threads (while the Redis client was still being imported)."""
+    uri = app.config["RATELIMIT_STORAGE_URI"]
+    options = {"key_prefix": app.config["RATELIMIT_KEY_PREFIX"]} \
+        if uri.startswith(("redis://", "rediss://")) else {}
+    app.extensions["gms.throttle"] = MovingWindowRateLimiter(storage_from_string(uri,
+                                                                                 **options))
+
+
 def _limiter() -> MovingWindowRateLimiter:
-    app = current_app._get_current_object()
-    limiter = app.extensions.get("gms.throttle")
-    if limiter is None:
-        uri = app.config["RATELIMIT_STORAGE_URI"]
-        options = {"key_prefix": app.config["RATELIMIT_KEY_PREFIX"]} \
-            if uri.startswith(("redis://", "rediss://")) else {}
-        limiter = MovingWindowRateLimiter(storage_from_string(uri, **options))
-        app.extensions["gms.throttle"] = limiter
-    return limiter
+    return current_app.extensions["gms.throttle"]
 
 
 def _checks(email: str, address: str | None) -> list[tuple[RateLimitItem, str]]:
