@@ -5,6 +5,10 @@
                                     SQLite in the instance folder, eager Celery, outbox)
     python3 dev.py test [ARGS...]   set up, then run the whole test suite (pytest ARGS)
     python3 dev.py lint [ARGS...]   set up, then ``ruff check`` (ARGS default to ``.``)
+    python3 dev.py bench [ARGS...]  set up, then run the benchmark suite (``python -m
+                                    benchmarks``: --quick, --engine sqlite|postgresql|both;
+                                    ``bench surge`` for the deadline surge); see
+                                    docs/benchmarks.md
     python3 dev.py migration MESSAGE
                                     autogenerate a migration in gms/migrations/versions
                                     from the models (all in-repo plugins enabled), by
@@ -165,8 +169,8 @@ def main(argv: list[str]) -> None:
         print(__doc__)
         sys.exit(0 if argv else 2)
     command, args = argv[0], argv[1:]
-    if command not in ("demo", "test", "lint", "setup", "migration"):
-        say(f"unknown command {command!r}; use demo, test, lint, migration or setup")
+    if command not in ("demo", "test", "lint", "bench", "setup", "migration"):
+        say(f"unknown command {command!r}; use demo, test, lint, bench, migration or setup")
         sys.exit(2)
     setup()
     if command == "setup":
@@ -179,6 +183,8 @@ def main(argv: list[str]) -> None:
         execute(PYTHON, ["-m", "pytest", *args])
     elif command == "lint":
         execute(BIN / "ruff", ["check", *(args or ["."])])
+    elif command == "bench":
+        execute(PYTHON, ["-m", "benchmarks", *args])
     elif command == "migration":
         sys.exit(migration(args))
 

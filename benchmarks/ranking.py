@@ -2,12 +2,16 @@
 
     .venv/bin/python benchmarks/ranking.py                  # SQLite, 1,000 and 10,000
     .venv/bin/python benchmarks/ranking.py --sizes 1000 10000 100000
-    GMS_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1/gms_bench \\
+    GMS_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1/gms_bench_ranking \\
         .venv/bin/python benchmarks/ranking.py
 
-Each size is a fresh call with N eligible applications scored by 3 members (bulk inserted,
-not through the services, to keep the set-up short). Prints a table and, with ``--json``,
-the figures as JSON. The ranking must stay one SQL query at every size.
+Part of the suite (``python3 dev.py bench``), which runs it on a database of its own. Each
+size is a fresh «Local initiative» contest call in evaluation with N eligible applications of
+distinct organisations, each scored by 3 members (submitted sheets with their totals; bulk
+inserted, not through the services, to keep the set-up short). The calls of the smaller sizes
+stay in the database, as in production where a ranking shares the tables with other calls.
+Prints a table and, with ``--json``, the figures as JSON. The ranking must stay one SQL query
+at every size.
 """
 
 from __future__ import annotations
@@ -16,100 +20,140 @@ import argparse
 import json
 import os
 import random
+import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event, insert, text  # noqa: E402
+from sqlalchemy import event, func, insert, select  # noqa: E402
 
-from gms.app import create_app  # noqa: E402
-from gms.extensions import db  # noqa: E402
-from gms.models import Application, Assignment, Competition, Organisation, User  # noqa: E402
+from benchmarks import common  # noqa: E402
+
+REPEAT = 3
 
 
 def build(n: int, rng: random.Random) -> int:
     """A call in evaluation with ``n`` eligible applications, 3 submitted sheets each."""
-    now = datetime.now(UTC)
-    from gms.competition import Criterion, Scale, ScoringSheet
+    from gms.extensions import db
+    from gms.models import Application, Assignment, Competition, Organisation, User
+    from gms.services.calls import freeze
 
-    sheet = ScoringSheet(tuple(Criterion(f"c{i}", {"en": f"C{i}"}, Scale(0, 10, 0.5))
-                               for i in range(5)))
-    call = Competition(type_key="bench", status="evaluation", title={"en": f"bench {n}"},
-                       opens_at=now - timedelta(days=30), deadline_at=now - timedelta(days=1),
-                       budget=Decimal(10**9), frozen_sheet=sheet.to_dict(), frozen_rules=[],
-                       settings={})
-    org = Organisation(kind="ngo", name="Bench")
-    users = [User(email=f"m{i}-{n}@bench", name=f"M{i}", password_hash="x", role="commission")
-             for i in range(3)]
-    db.session.add_all([call, org, *users])
+    now = datetime.now(UTC)
+    call = Competition(type_key="local_initiative", status="draft",
+                       title={"en": f"Ranking bench {n}"}, opens_at=now - timedelta(days=60),
+                       deadline_at=now - timedelta(days=30), budget=Decimal(10**9),
+                       settings={}, oblasts=[], description={})
+    db.session.add(call)
     db.session.flush()
-    apps = [{"competition_id": call.id, "organisation_id": org.id, "status": "eligible",
-             "title": f"A{i}", "answers": {}, "language": "ru",
+    freeze(call)
+    call.status = "evaluation"
+    users = [User(email=f"ranking-m{i}-{call.id}@bench.gms.kg", name=f"Member {i}",
+                  password_hash="x", role="commission") for i in range(3)]
+    db.session.add_all(users)
+    db.session.flush()
+    first_org = (db.session.scalar(select(func.max(Organisation.id))) or 0) + 1
+    first_app = (db.session.scalar(select(func.max(Application.id))) or 0) + 1
+    first_sheet = (db.session.scalar(select(func.max(Assignment.id))) or 0) + 1
+    orgs = [{"id": first_org + i, "kind": "ngo", "name": f"ОО «Рейтинг {call.id}-{i}»",
+             "created_at": now} for i in range(n)]
+    creator = users[0].id
+    apps = [{"id": first_app + i, "competition_id": call.id, "organisation_id": first_org + i,
+             "status": "eligible", "title": f"Инициатива {i}", "answers": {}, "language": "ru",
              "requested_amount": Decimal(rng.randrange(10_000, 1_000_000)),
-             "created_by_id": users[0].id, "created_at": now, "updated_at": now,
-             "submitted_at": now - timedelta(seconds=i), "number": f"{call.id}-{i}"}
-            for i in range(n)]
-    for start in range(0, n, 5000):
-        db.session.execute(insert(Application), apps[start:start + 5000])
-    ids = [r[0] for r in db.session.execute(text(
-        "SELECT id FROM applications WHERE competition_id = :c"), {"c": call.id})]
-    sheets = [{"application_id": a, "reviewer_id": u.id, "assigned_by_id": u.id,
-               "assigned_at": now, "status": "submitted", "submitted_at": now,
-               "total": Decimal(rng.randrange(0, 5000)) / 100} for a in ids for u in users]
-    for start in range(0, len(sheets), 10000):
-        db.session.execute(insert(Assignment), sheets[start:start + 10000])
+             "created_by_id": creator, "created_at": now, "updated_at": now,
+             "submitted_at": now - timedelta(days=31, seconds=i),
+             "number": f"{call.id:03d}-{first_app + i:05d}"} for i in range(n)]
+    sheets = [{"id": first_sheet + 3 * i + j, "application_id": first_app + i,
+               "reviewer_id": u.id, "assigned_by_id": creator, "assigned_at": now,
+               "status": "submitted", "submitted_at": now,
+               "total": Decimal(rng.randrange(0, 5000)) / 100}
+              for i in range(n) for j, u in enumerate(users)]
+    for table, rows, step in ((Organisation, orgs, 5000), (Application, apps, 5000),
+                              (Assignment, sheets, 10000)):
+        for start in range(0, len(rows), step):
+            db.session.execute(insert(table), rows[start:start + step])
     db.session.commit()
+    with db.engine.begin() as conn:
+        common.fix_sequences(conn)
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("ANALYZE")
     return call.id
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
-    url = os.environ.get("GMS_BENCH_DATABASE_URL")
-    tmp = tempfile.mkdtemp()
-    config = {"SQLALCHEMY_DATABASE_URI": url or f"sqlite:///{tmp}/bench.sqlite3",
-              "PLUGINS": [], "SECRET_KEY": "bench"}
-    app = create_app(config)
+def run(app, sizes: list[int], log=common.say) -> list[dict]:
+    """Build and rank each size in the app's (migrated) database; one row per size."""
+    from gms.extensions import db
+    from gms.models import Competition
     from gms.services.evaluation import ranking
 
     results = []
     with app.app_context():
-        from flask_migrate import upgrade
-
-        if url:
-            db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-            db.session.commit()
-        upgrade(revision="heads")
         engine = db.engine.dialect.name
         rng = random.Random(7)
-        for n in args.sizes:
-            call_id = build(n, rng)
-            call = db.session.get(Competition, call_id)
-            queries: list[str] = []
-
-            def count(conn, cursor, statement, *rest, seen=queries):
-                seen.append(statement)
-
-            event.listen(db.engine, "before_cursor_execute", count)
+        for n in sizes:
             start = time.perf_counter()
-            rows = ranking(call)
-            elapsed = time.perf_counter() - start
-            event.remove(db.engine, "before_cursor_execute", count)
-            assert len(rows) == n
+            call_id = build(n, rng)
+            log(f"ranking: built {n:,} applications in {time.perf_counter() - start:.1f} s")
+            times, queries = [], []
+            for _ in range(REPEAT):
+                db.session.expunge_all()
+                call = db.session.get(Competition, call_id)
+                seen: list[str] = []
+
+                def count(conn, cursor, statement, *rest, seen=seen):
+                    seen.append(statement)
+
+                event.listen(db.engine, "before_cursor_execute", count)
+                start = time.perf_counter()
+                rows = ranking(call)
+                times.append(time.perf_counter() - start)
+                event.remove(db.engine, "before_cursor_execute", count)
+                queries.append(len(seen))
+                assert len(rows) == n, (len(rows), n)
             results.append({"engine": engine, "applications": n, "score_sheets": 3 * n,
-                            "seconds": round(elapsed, 3), "queries": len(queries)})
+                            "seconds": round(statistics.median(times), 3),
+                            "seconds_runs": [round(t, 3) for t in times],
+                            "queries": max(queries)})
             db.session.expunge_all()
-    print(f"{'engine':<12}{'applications':>14}{'sheets':>10}{'seconds':>10}{'queries':>9}")
+    for prev, cur in zip(results, results[1:], strict=False):
+        ratio = cur["applications"] / prev["applications"]
+        cur["growth"] = round(cur["seconds"] / prev["seconds"], 2) if prev["seconds"] else None
+        cur["growth_per_size"] = round(cur["growth"] / ratio, 2) if cur["growth"] else None
+    return results
+
+
+def print_table(results: list[dict]) -> None:
+    print(f"{'engine':<12}{'applications':>14}{'sheets':>10}{'seconds':>10}{'queries':>9}"
+          f"{'growth':>9}")
     for r in results:
+        growth = f"{r['growth']:.1f}x" if r.get("growth") else ""
         print(f"{r['engine']:<12}{r['applications']:>14,}{r['score_sheets']:>10,}"
-              f"{r['seconds']:>10.3f}{r['queries']:>9}")
+              f"{r['seconds']:>10.3f}{r['queries']:>9}{growth:>9}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    common.hermetic_environment()
+    url = os.environ.get("GMS_BENCH_DATABASE_URL")
+    workdir = common.workdir_for("ranking-cli")
+    if url:
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    else:
+        url = common.new_database("sqlite", "gms_bench_ranking", workdir)
+    common.migrate(url, workdir)
+    results = run(common.make_app(url, workdir), args.sizes)
+    print_table(results)
     if args.json:
         print(json.dumps(results))
 
