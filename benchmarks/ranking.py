@@ -141,8 +141,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    url = os.environ.get("GMS_BENCH_DATABASE_URL")  # read before the GMS_* are forgotten
     common.hermetic_environment()
-    url = os.environ.get("GMS_BENCH_DATABASE_URL")
     workdir = common.workdir_for("ranking-cli")
     if url:
         import psycopg

@@ -6,14 +6,21 @@ these helpers, which return ``None`` for anything empty or unreadable instead of
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+#: a number with more digits before the point is nobody's answer (money columns hold less):
+#: refusing it keeps the product of two answers, to the tyiyn, within Decimal's 28 digits
+#: and ``int()`` from building a giant number out of ``1e999999999``
+MAX_DIGITS = 12
+
 
 def to_decimal(value: Any) -> Decimal | None:
-    """``value`` as a finite Decimal (``1 000,50`` too), or ``None`` when empty or not a
-    number."""
+    """``value`` as a finite Decimal (``1 000,50`` too), or ``None`` when empty, not a number,
+    or of more than :data:`MAX_DIGITS` digits before the point (``1e999999999``)."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, Decimal):
@@ -26,7 +33,7 @@ def to_decimal(value: Any) -> Decimal | None:
             result = Decimal(text)
         except InvalidOperation:
             return None
-    return result if result.is_finite() else None
+    return result if result.is_finite() and result.adjusted() < MAX_DIGITS else None
 
 
 def to_int(value: Any) -> int | None:
@@ -54,3 +61,56 @@ def to_date(value: Any) -> date | None:
         return datetime.strptime(text, "%d.%m.%Y").date()
     except ValueError:
         return None
+
+
+# ------------------------------------------------------------------------------- tables
+
+def as_rows(value: Any) -> list[Mapping[str, Any]]:
+    """A table of the answers as its rows: the mappings of a list; none for anything else."""
+    if not isinstance(value, list):
+        return []
+    return [row for row in value if isinstance(row, Mapping)]
+
+
+def with_tables(answers: Any, tables: Iterable[str]) -> dict:
+    """``answers`` with each of ``tables`` a list of rows (:func:`as_rows`), the shape the
+    form stores, so that code walking a table can read whatever answers are stored."""
+    data = dict(answers) if isinstance(answers, Mapping) else {}
+    for name in tables:
+        if name in data:
+            data[name] = as_rows(data[name])
+    return data
+
+
+def reading_tables(rules: Iterable, tables: Iterable[str]) -> list:
+    """``rules`` (:class:`~gms.competition.EligibilityRule`) whose checks see the answers
+    with ``tables`` as lists of rows (:func:`with_tables`)."""
+    tables = tuple(tables)
+
+    def shaped(rule):
+        check = rule.check
+
+        def checked(application):
+            return check(dataclasses.replace(
+                application, answers=with_tables(application.answers, tables)))
+
+        return dataclasses.replace(rule, check=checked)
+
+    return [shaped(rule) for rule in rules]
+
+
+def reports_reading_tables(definitions: Iterable, tables: Iterable[str]) -> list:
+    """Report definitions whose ``build`` sees the applications' answers with ``tables`` as
+    lists of rows (:func:`with_tables`)."""
+    tables = tuple(tables)
+
+    def shaped(definition):
+        build = definition.build
+
+        def built(competition, applications):
+            return build(competition, [dataclasses.replace(
+                a, answers=with_tables(a.answers, tables)) for a in applications])
+
+        return dataclasses.replace(definition, build=built)
+
+    return [shaped(d) for d in definitions]

@@ -12,7 +12,6 @@ from wtforms import (
     DateField,
     EmailField,
     FormField,
-    IntegerField,
     PasswordField,
     SelectField,
     SelectMultipleField,
@@ -53,6 +52,17 @@ class DecimalField(wtforms.DecimalField):
             raise ValueError(self.gettext("Not a valid decimal value."))
 
 
+class IntegerField(wtforms.IntegerField):
+    """WTForms' whole-number field, refusing numbers of more than :data:`MAX_DIGITS` digits
+    (no count is that large; a draft keeps what is typed, so the answers stay readable)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and len(str(abs(self.data))) > MAX_DIGITS:
+            self.data = None
+            raise ValueError(self.gettext("Not a valid integer value."))
+
+
 class FieldList(wtforms.FieldList):
     """WTForms' table of rows, reading only row numbers of ASCII digits (``table-²-cell`` or a
     5,000-digit row number is ignored instead of failing)."""
@@ -81,10 +91,37 @@ def unstorable_fields(form) -> list:
                     bad.append(entry)
         elif _has_nul(field):
             bad.append(field)
+    message = str(UNSTORABLE_MESSAGE)
     for field in bad:
-        if UNSTORABLE_MESSAGE not in field.errors:
-            field.errors = [*field.errors, UNSTORABLE_MESSAGE]
+        if message not in field.errors:
+            field.errors = [*field.errors, message]
     return bad
+
+
+def refuse_unstorable_input(*exempt: str):
+    """A ``before_request`` hook for blueprints whose views read ``request.form`` directly: a
+    POST with a NUL character in a value, a name or a file name is answered with
+    :data:`UNSTORABLE_MESSAGE` (422) before any view runs, so nothing is half-written and
+    PostgreSQL never sees it. Endpoints in ``exempt`` validate a :class:`Form`, which marks the
+    field itself."""
+
+    def hook():
+        from flask import render_template, request
+
+        if request.method != "POST" or request.endpoint in exempt:
+            return None
+        names = [f.filename or "" for _k, fs in request.files.lists() for f in fs]
+        if has_unstorable(request.form) or any(UNSTORABLE in n for n in names):
+            return render_template("error.html", message=UNSTORABLE_MESSAGE), 422
+        return None
+
+    return hook
+
+
+def has_unstorable(formdata) -> bool:
+    """True when a name or a value of ``formdata`` (a MultiDict) has a NUL character."""
+    return any(UNSTORABLE in key or any(UNSTORABLE in v for v in values)
+               for key, values in formdata.lists())
 
 
 def _has_nul(field) -> bool:

@@ -12,7 +12,7 @@ from gms.models import AuditEntry, User
 from gms.services import two_factor
 
 pytestmark = pytest.mark.gms_config(TWO_FACTOR_ROLES=["staff", "commission", "finance",
-                                                      "admin"])
+                                                      "admin"], BABEL_DEFAULT_LOCALE="en")
 
 
 def _entries(app, action: str) -> list[AuditEntry]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gms.extensions import db
@@ -24,6 +24,8 @@ class Application(db.Model):
     """An organisation's application to a call; answers are validated by the type's form."""
 
     __tablename__ = "applications"
+    #: a call's applications in a status: the ranking, the staff's lists, the counts
+    __table_args__ = (Index("ix_applications_competition_id_status", "competition_id", "status"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     competition_id: Mapped[int] = mapped_column(ForeignKey("competitions.id"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)

@@ -191,7 +191,7 @@ def set_terms(grant: Grant, actor: User, *, language: str, currency: str,
         raise ServiceError(_("Choose KGS or CHF."))
     if currency == "KGS":
         amount = Decimal(grant.award.amount)
-    elif amount is None or amount <= 0:
+    elif amount is None or Decimal(amount).quantize(CENT, ROUND_HALF_UP) <= 0:  # 1e-30 too
         raise ServiceError(_("Give the amount of the grant in CHF."))
     if starts_on and ends_on and ends_on < starts_on:
         raise ServiceError(_("The project cannot end before it starts."))
@@ -225,10 +225,10 @@ def add_contribution(grant: Grant, *, stage: str, source: str, amount: Decimal,
                              "signed."), 409)
     if stage == M.ACTUAL and grant.status != M.ACTIVE:
         raise ServiceError(_("Actual co-financing is recorded while the grant is active."), 409)
-    if amount is None or amount <= 0:
+    amount = None if amount is None else Decimal(amount).quantize(CENT, ROUND_HALF_UP)
+    if amount is None or amount <= 0:  # checked to the tyiyn it is stored as (not 1e-30)
         raise ServiceError(_("The amount must be more than zero."))
-    row = Contribution(grant_id=grant.id, stage=stage, source=source,
-                       amount=Decimal(amount).quantize(CENT, ROUND_HALF_UP),
+    row = Contribution(grant_id=grant.id, stage=stage, source=source, amount=amount,
                        note=(note or "").strip()[:500] or None, recorded_by_id=actor.id,
                        recorded_at=utcnow())
     db.session.add(row)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import func, select
 
@@ -24,6 +25,8 @@ from .common import (
 )
 
 EDITABLE_STATUSES = (A.DRAFT,)
+#: the column's limit (14 digits, 2 after the point)
+MAX_AMOUNT = Decimal("999999999999.99")
 
 
 def start_application(call: Competition, user: User, now: datetime) -> Application:
@@ -49,7 +52,12 @@ def _store_answers(application: Application, answers: dict, now: datetime) -> No
     ctype = competition_type(application.competition)
     application.answers = answers
     application.title = str(answers.get("title") or "")[:300]
-    application.requested_amount = ctype.requested_amount(answers)
+    amount = ctype.requested_amount(answers)
+    # a draft keeps whatever was typed, but the column holds only an amount it can hold
+    amount = None if amount is None else Decimal(amount)
+    if amount is not None and not (amount.is_finite() and 0 <= amount <= MAX_AMOUNT):
+        amount = None
+    application.requested_amount = amount
     application.updated_at = now
 
 

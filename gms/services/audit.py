@@ -60,6 +60,7 @@ def _chain_on_commit(session: Session) -> None:
     transaction, pending = session.info.pop(_PENDING, (None, []))
     if not pending or transaction is not session.get_transaction():
         return
+    session.flush()  # the transaction's own writes first, outside the lock
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(7301)"))
     prev = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))

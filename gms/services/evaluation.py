@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import count
+from typing import NamedTuple
 
-from sqlalchemy import case, func, select
+from sqlalchemy import DateTime, Numeric, case, false, func, literal, select, type_coerce
 
 from gms.competition import FUNDED, AwardDecision, RankedApplication
 from gms.extensions import db
@@ -80,6 +81,8 @@ def save_review(assignment: Assignment, scores: dict[str, Decimal | None],
     if assignment.status == "submitted":
         raise ServiceError(_("This score sheet was submitted and is locked."), 409)
     sheet = sheet_for(call)
+    known = {c.key for c in sheet.criteria}
+    scores = {k: v for k, v in scores.items() if k in known}  # inputs of no criterion
     errors = sheet.validate(scores, comments) if submit else {
         k: e for k, v in scores.items()
         if v is not None and (e := sheet.criterion(k).scale.validate(v))}
@@ -113,9 +116,12 @@ def save_review(assignment: Assignment, scores: dict[str, Decimal | None],
     return {}
 
 
-@dataclass(frozen=True)
-class RankingRow:
-    """One ranked application with its aggregates, computed in SQL."""
+class RankingRow(NamedTuple):
+    """One ranked application with its aggregates, computed in SQL.
+
+    A named tuple holding the ranking SELECT's row as it comes (a national call ranks
+    100,000 applications: building each row is one tuple copy); ``submitted_at`` (aware, in
+    UTC) and ``score`` (the consensus, else the mean) are worked out when read."""
 
     rank: int
     application_id: int
@@ -124,15 +130,25 @@ class RankingRow:
     organisation_id: int
     organisation: str
     requested_amount: Decimal
-    submitted_at: datetime
-    score: Decimal | None
+    #: the submission instant as stored: naive, in UTC (``submitted_at`` is the aware one)
+    submitted_utc: datetime | None
     reviews: int
     assigned: int
-    failed_criteria: tuple[str, ...]
-    mean: Decimal | None = None
-    spread: Decimal | None = None
-    consensus: Decimal | None = None
-    diverges: bool = False
+    mean: Decimal | None
+    spread: Decimal | None
+    consensus: Decimal | None
+    diverges: bool
+    failed_criteria: tuple[str, ...] = ()
+
+    @property
+    def submitted_at(self) -> datetime | None:
+        at = self.submitted_utc
+        return at.replace(tzinfo=UTC) if at is not None else None
+
+    @property
+    def score(self) -> Decimal | None:
+        """What ranks the application: the consensus score when recorded, else the mean."""
+        return self.mean if self.consensus is None else self.consensus
 
     @property
     def passed_thresholds(self) -> bool:
@@ -143,19 +159,65 @@ class RankingRow:
         return self.diverges and self.consensus is None
 
 
-def ranking_query(call: Competition):
-    """The SELECT that ranks a call: one round-trip, whatever the number of applications."""
+class ConsensusNeeded(NamedTuple):
+    """An application whose members' totals diverge beyond its call's limit, no consensus yet."""
+
+    application_id: int
+    number: str
+    spread: Decimal
+
+
+#: the ranking SELECT's leading columns: RankingRow's fields but the rank and the failed
+#: criteria; the means of the criteria with a threshold follow them
+_FIXED = 13
+
+
+def _exact_decimals() -> bool:
+    """PostgreSQL aggregates numerics exactly; SQLite hands back floats, which the columns'
+    Numeric(…, 2) type formats to two places on the way out."""
+    return db.session.get_bind().dialect.name != "sqlite"
+
+
+def _two_places(expr):
+    """``expr`` rounded half up to 0.01 in SQL, where that is exact (PostgreSQL's numeric)."""
+    return func.round(expr, 2, type_=Numeric(14, 2)) if _exact_decimals() else expr
+
+
+def _comparable(expr):
+    """``expr`` as the row will show it (to 0.01), for comparisons made in SQL."""
+    return expr if _exact_decimals() else func.round(expr, 2)
+
+
+def _call_totals(condition):
+    """Per ranked application of the calls matching ``condition``: the mean and spread of the
+    submitted totals, the number of submitted and of assigned (pending or submitted) sheets.
+    Only those calls' assignments are read, whatever else the table holds."""
+    return (select(Assignment.application_id.label("aid"),
+                   *_aggregates(Assignment.status == "submitted"))
+            .join(Application, Application.id == Assignment.application_id)
+            .where(condition, Application.status.in_(RANKED_STATUSES))
+            .group_by(Assignment.application_id).subquery())
+
+
+def _aggregates(submitted, assigned_statuses=("pending", "submitted")):
+    """Over an application's score sheets: the mean and spread of the submitted totals, the
+    number of submitted and of assigned (pending or submitted) sheets."""
+    total = Assignment.total
+    return (func.avg(total).filter(submitted).label("mean"),
+            (func.max(total).filter(submitted) - func.min(total).filter(submitted)
+             ).label("spread"),
+            func.count().filter(submitted).label("reviews"),
+            func.count().filter(Assignment.status.in_(assigned_statuses)).label("assigned"))
+
+
+def _ranking_select(call: Competition):
+    """The ranking's SELECT without its ORDER BY, the ORDER BY, the sheet and the
+    thresholded criteria (whose means end each row)."""
     from gms.models import Organisation
 
     sheet = sheet_for(call)
-    submitted_total = case((Assignment.status == "submitted", Assignment.total))
-    totals = (select(Assignment.application_id.label("aid"),
-                     func.avg(submitted_total).label("mean"),
-                     (func.max(submitted_total) - func.min(submitted_total)).label("spread"),
-                     func.count(case((Assignment.status == "submitted", 1))).label("reviews"),
-                     func.count(case((Assignment.status.in_(("pending", "submitted")), 1))
-                                ).label("assigned"))
-              .group_by(Assignment.application_id).subquery())
+    in_call = Application.competition_id == call.id
+    totals = _call_totals(in_call)
     tie_key = tie_break_criterion(call, sheet)
     thresholded = [c for c in sheet.criteria if c.threshold is not None]
     averaged = thresholded + [c for c in sheet.criteria if c.key == tie_key]
@@ -165,50 +227,154 @@ def ranking_query(call: Competition):
             func.avg(case((Score.criterion_key == c.key, Score.value))).label(f"c_{i}")
             for i, c in enumerate(averaged)])
             .join(Score, Score.assignment_id == Assignment.id)
-            .where(Assignment.status == "submitted")
+            .join(Application, Application.id == Assignment.application_id)
+            .where(Assignment.status == "submitted", in_call,
+                   Application.status.in_(RANKED_STATUSES))
             .group_by(Assignment.application_id).subquery())
     crit_cols = [per.c[f"c_{i}"] for i in range(len(averaged))] if per is not None else []
     score = func.coalesce(ConsensusReport.score, totals.c.mean)
-    order = [score.is_(None), score.desc()]
-    if tie_key:
-        order += [crit_cols[-1].is_(None), crit_cols[-1].desc()]
-    q = (select(Application.id, Application.number, Application.title,
-                Application.organisation_id, Organisation.name, Application.requested_amount,
-                Application.submitted_at, score, func.coalesce(totals.c.reviews, 0),
-                func.coalesce(totals.c.assigned, 0), totals.c.mean, totals.c.spread,
-                ConsensusReport.score, *crit_cols)
+    limit = call.divergence_limit
+    diverges = (case((_comparable(totals.c.spread) > literal(limit, Numeric(8, 2)), True),
+                     else_=False) if limit is not None else false())
+    q = (select(Application.id.label("application_id"), Application.number.label("number"),
+                Application.title.label("title"),
+                Application.organisation_id.label("organisation_id"),
+                Organisation.name.label("organisation"),
+                func.coalesce(Application.requested_amount, 0).label("requested_amount"),
+                # naive: RankingRow.submitted_at adds the zone when read, not 100,000 times
+                type_coerce(Application.submitted_at, DateTime()).label("submitted_utc"),
+                func.coalesce(totals.c.reviews, 0).label("reviews"),
+                func.coalesce(totals.c.assigned, 0).label("assigned"),
+                _two_places(totals.c.mean).label("mean"), totals.c.spread.label("spread"),
+                ConsensusReport.score.label("consensus"), diverges.label("diverges"),
+                *[c.label(f"crit_{i}") for i, c in enumerate(crit_cols)])
          .join(Organisation, Organisation.id == Application.organisation_id)
          .outerjoin(totals, totals.c.aid == Application.id)
          .outerjoin(ConsensusReport, ConsensusReport.application_id == Application.id)
-         .where(Application.competition_id == call.id,
-                Application.status.in_(RANKED_STATUSES))
-         .order_by(*order, Application.requested_amount.asc(), Application.submitted_at.asc(),
-                   Application.id.asc()))
+         .where(in_call, Application.status.in_(RANKED_STATUSES)))
     if per is not None:
         q = q.outerjoin(per, per.c.aid == Application.id)
-    return q, sheet, thresholded
+    # NULLS LAST rather than a leading "IS NULL" key: same order, and the score stays the
+    # first sort key, which PostgreSQL compares by abbreviated keys (a third of the time)
+    order = [score.desc().nulls_last()]
+    if tie_key:
+        order += [crit_cols[-1].desc().nulls_last()]
+    order += [Application.requested_amount.asc(), Application.submitted_at.asc(),
+              Application.id.asc()]
+    return q, order, sheet, thresholded
 
 
-def ranking(call: Competition) -> list[RankingRow]:
-    """Rank eligible applications by mean review total, then the call's tie-break chain:
-    lower requested amount, earlier submission, lower id (which can never tie)."""
-    q, sheet, thresholded = ranking_query(call)
+def ranking_query(call: Competition):
+    """The SELECT that ranks a call: one round-trip, whatever the number of applications."""
+    q, order, sheet, thresholded = _ranking_select(call)
+    return q.order_by(*order), sheet, thresholded
+
+
+def _ranking_rows(rows, ranks, sheet, thresholded) -> list[RankingRow]:
+    """RankingRows from rows of the ranking SELECT and their ranks: one tuple per row, plus
+    the threshold checks when the sheet has thresholds."""
+    new = tuple.__new__
+    overall = (Decimal(str(sheet.overall_threshold))
+               if sheet.overall_threshold is not None else None)
+    if not thresholded and overall is None:
+        if rows and len(rows[0]) != _FIXED:  # a tie-break criterion's mean ends each row
+            rows = [row[:_FIXED] for row in rows]
+        return [new(RankingRow, (rank, *row, ())) for rank, row in zip(ranks, rows, strict=False)]
+    limits = [Decimal(str(c.threshold)) for c in thresholded]
     out = []
-    limit = call.divergence_limit
-    for i, row in enumerate(db.session.execute(q), start=1):
-        score = _money2(row[7])
-        failed = [c.key for c, v in zip(thresholded, row[13:], strict=False)
-                  if v is not None and Decimal(v) < Decimal(str(c.threshold))]
-        if (sheet.overall_threshold is not None and score is not None
-                and score < Decimal(str(sheet.overall_threshold))):
+    for rank, row in zip(ranks, rows, strict=False):
+        score = row[9] if row[11] is None else row[11]
+        failed = [c.key for c, limit, v in zip(thresholded, limits, row[_FIXED:], strict=False)
+                  if v is not None and Decimal(v) < limit]
+        if overall is not None and score is not None and score < overall:
             failed.append("overall")
-        spread = _money2(row[11])
-        out.append(RankingRow(
-            i, row[0], row[1], row[2], row[3], row[4], Decimal(row[5] or 0), row[6], score,
-            row[8], row[9], tuple(failed), mean=_money2(row[10]), spread=spread,
-            consensus=_money2(row[12]),
-            diverges=bool(limit is not None and spread is not None and spread > limit)))
+        out.append(new(RankingRow, (rank, *row[:_FIXED], tuple(failed))))
     return out
+
+
+def ranking(call: Competition, *, offset: int = 0, limit: int | None = None
+            ) -> list[RankingRow]:
+    """Rank eligible applications by mean review total (or the consensus score), then the
+    call's tie-break chain: the named criterion's mean, lower requested amount, earlier
+    submission, lower id (which can never tie). ``offset`` and ``limit`` give one page of it,
+    ranks counted from the top."""
+    q, sheet, thresholded = ranking_query(call)
+    if offset:
+        q = q.offset(offset)
+    if limit is not None:
+        q = q.limit(limit)
+    db.session.flush()  # as the session's own execute would; its ORM row handling is not needed
+    rows = _plain_rows(db.session.connection().execute(q), q)
+    return _ranking_rows(rows, count(offset + 1), sheet, thresholded)
+
+
+def _plain_rows(result, q) -> list:
+    """All rows of ``result``: the driver's own tuples when SQLAlchemy would convert none of
+    the values (PostgreSQL, for the ranking's column types), otherwise SQLAlchemy's rows
+    (SQLite's floats and date strings need converting). 100,000 Row objects cost a tenth of
+    a second that the ranking does not need to spend."""
+    dialect = db.session.get_bind().dialect
+    cursor = result.cursor
+    description = cursor.description or ()
+    if len(description) == len(q.selected_columns) and not any(
+            column.type.dialect_impl(dialect).result_processor(dialect, d[1])
+            for column, d in zip(q.selected_columns, description, strict=True)):
+        rows = cursor.fetchall()
+        result.close()
+        return rows
+    return result.all()
+
+
+def ranking_size(call: Competition) -> int:
+    """How many applications the call's ranking holds (to paginate it)."""
+    return db.session.scalar(select(func.count()).select_from(Application).where(
+        Application.competition_id == call.id,
+        Application.status.in_(RANKED_STATUSES))) or 0
+
+
+def ranking_around(call: Competition, application_id: int
+                   ) -> tuple[RankingRow | None, RankingRow, RankingRow | None] | None:
+    """The application's ranking row with the rows just above and below it (``None`` at
+    either end), or ``None`` when it is not ranked: one query, ranks by window function."""
+    q, order, sheet, thresholded = _ranking_select(call)
+    ranked = q.add_columns(func.row_number().over(order_by=order).label("rank")).cte("ranked")
+    at = select(ranked.c.rank).where(ranked.c.application_id == application_id
+                                     ).scalar_subquery()
+    db.session.flush()
+    result = db.session.connection().execute(
+        select(ranked).where(ranked.c.rank.between(at - 1, at + 1)).order_by(ranked.c.rank))
+    found = result.all()  # the rank ends each row
+    rows = _ranking_rows([row[:-1] for row in found], [row[-1] for row in found], sheet,
+                         thresholded)
+    index = next((i for i, r in enumerate(rows) if r.application_id == application_id), None)
+    if index is None:
+        return None
+    return (rows[index - 1] if index else None, rows[index],
+            rows[index + 1] if index + 1 < len(rows) else None)
+
+
+def needing_consensus(calls: list[Competition], limit: int
+                      ) -> list[tuple[Competition, ConsensusNeeded]]:
+    """Up to ``limit`` ranked applications of ``calls`` whose spread exceeds their call's
+    divergence limit and that have no consensus yet, call by call in ranking order (one
+    query, whatever the number of calls)."""
+    if not calls:
+        return []
+    by_id = {c.id: c for c in calls}
+    totals = _call_totals(Application.competition_id.in_(list(by_id)))
+    rows = db.session.execute(
+        select(Application.competition_id, Application.id, Application.number,
+               totals.c.spread)
+        .join(totals, totals.c.aid == Application.id)
+        .join(Competition, Competition.id == Application.competition_id)
+        .outerjoin(ConsensusReport, ConsensusReport.application_id == Application.id)
+        .where(ConsensusReport.id.is_(None), Competition.divergence_limit.is_not(None),
+               _comparable(totals.c.spread) > Competition.divergence_limit)
+        .order_by(Application.competition_id, totals.c.mean.desc(),
+                  Application.requested_amount, Application.submitted_at, Application.id)
+        .limit(limit)).all()
+    return [(by_id[cid], ConsensusNeeded(aid, number, spread))
+            for cid, aid, number, spread in rows]
 
 
 def _money2(value) -> Decimal | None:
@@ -274,9 +440,14 @@ def decide_awards(call: Competition, actor_id: int | None) -> list[Award]:
     return awards
 
 
-def awards_of(call: Competition) -> list[Award]:
-    return db.session.scalars(select(Award).where(Award.competition_id == call.id)
-                              .order_by(Award.rank)).all()
+def awards_of(call: Competition, application_ids: list[int] | None = None) -> list[Award]:
+    """The call's awards in rank order; only those of ``application_ids`` when given."""
+    q = select(Award).where(Award.competition_id == call.id).order_by(Award.rank)
+    if application_ids is not None:
+        if not application_ids:
+            return []
+        q = q.where(Award.application_id.in_(application_ids))
+    return db.session.scalars(q).all()
 
 
 def publish_results(call: Competition, now: datetime) -> None:

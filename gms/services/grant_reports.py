@@ -25,6 +25,8 @@ from .common import ServiceError, commit
 #: reminders start this many days before a report's due date
 REMIND_DAYS = 7
 MAX_LINES = 30
+#: the largest total spent a report holds (a money column: 14 digits, 2 after the point)
+MAX_TOTAL = Decimal("999999999999.99")
 REPORT_FILE_KINDS = ("photo", "procurement", "monitoring", "other")
 
 
@@ -66,6 +68,9 @@ def save(report: GrantReport, *, narrative: str, lines: list[SpendingLine],
             raise ServiceError(_("Each budget line needs a name and amounts of zero or more."))
     if beneficiaries is not None and beneficiaries < 0:
         raise ServiceError(_("The number of beneficiaries cannot be negative."))
+    if sum((r.spent.quantize(CENT, ROUND_HALF_UP) for r in lines), Decimal(0)) > MAX_TOTAL:
+        raise ServiceError(_("The amounts spent add up to more than %(max)s: check them.",
+                             max=MAX_TOTAL))
     narrative = (narrative or "").strip()
     if submit and not narrative:
         raise ServiceError(_("Describe what was done before sending the report."))

@@ -175,6 +175,19 @@ def transfers_register(scope=None, grant_id: int | None = None) -> Select:
     return q
 
 
+def transfers_export(scope=None) -> Select:
+    """The transfers register as plain columns for an export, in its order: value date,
+    application number, organisation, kind, reversed record, amount in KGS, exchange rate,
+    amount, payment order, account, recorded at, note, id. Execute it with ``yield_per``:
+    the rows stream from the database, no entity is built."""
+    return (transfers_register(scope)
+            .with_only_columns(Transfer.value_date, Application.number, Organisation.name,
+                               Transfer.kind, Transfer.reverses_id, Transfer.amount_kgs,
+                               Transfer.exchange_rate, Transfer.amount, Transfer.payment_order,
+                               Transfer.recipient_account, Transfer.recorded_at, Transfer.note,
+                               Transfer.id, maintain_column_froms=True))
+
+
 def grants_register(scope=None, call_id: int | None = None) -> Select:
     """Rows ``(Award, Grant or None, application number, organisation name, oblast)`` of
     funded awards of decided calls, by call and rank."""

@@ -26,6 +26,9 @@ from . import audit
 from .agreements import CENT, amount_text, cofinancing, minimum_cofinancing, today
 from .common import ServiceError, commit
 
+#: exchange rates are stored with 6 digits before and after the point (``Numeric(12, 6)``)
+MIN_RATE, MAX_RATE = Decimal("0.000001"), Decimal(10) ** 6
+
 
 def lock_grant(grant_id: int) -> Grant:
     """The grant, re-read and locked for the rest of the transaction (PostgreSQL; SQLite
@@ -67,9 +70,17 @@ def _in_grant_currency(grant: Grant, amount_kgs: Decimal, rate: Decimal | None
         if rate is not None:
             raise ServiceError(_("An exchange rate is given only for a grant set in CHF."))
         return amount_kgs, None
-    if rate is None or rate <= 0:
+    if rate is None or not MIN_RATE <= rate < MAX_RATE:
         raise ServiceError(_("Give the exchange rate (KGS for 1 CHF) of this transfer."))
-    return (amount_kgs / rate).quantize(CENT, ROUND_HALF_UP), rate
+    amount = (amount_kgs / rate).quantize(CENT, ROUND_HALF_UP)
+    if amount <= 0:  # less than a centime at this rate
+        raise ServiceError(_("The amount must be more than zero."))
+    return amount, rate
+
+
+def _tyiyn(amount: Decimal | None) -> Decimal | None:
+    """An amount as it is stored, to the tyiyn: checks see what is written (``1e-30`` is 0)."""
+    return None if amount is None else Decimal(amount).quantize(CENT, ROUND_HALF_UP)
 
 
 def _flush_money() -> None:
@@ -123,9 +134,9 @@ def record_transfer(grant: Grant, *, tranche_id: int | None, value_date: date | 
                     note: str = "", actor: User) -> Transfer:
     """Record a transfer to the grantee (releasing its tranche if allowed). Refused for an
     unsigned or closed grant, beyond the tranche, and beyond the award."""
+    amount_kgs = _tyiyn(amount_kgs)
     if amount_kgs is None or amount_kgs <= 0:
         raise ServiceError(_("The amount must be more than zero."))
-    amount_kgs = Decimal(amount_kgs).quantize(CENT, ROUND_HALF_UP)
     value_date = _value_date(value_date)
     payment_order = _text(payment_order, _("Give the payment order number."))
     grant = lock_grant(grant.id)
@@ -229,6 +240,7 @@ def record_return(grant: Grant, *, value_date: date | None, amount_kgs: Decimal 
                   payment_order: str, exchange_rate: Decimal | None = None, note: str = "",
                   actor: User) -> Transfer:
     """Record unspent money the grantee returned (at most what it received)."""
+    amount_kgs = _tyiyn(amount_kgs)
     if amount_kgs is None or amount_kgs <= 0:
         raise ServiceError(_("The amount must be more than zero."))
     value_date = _value_date(value_date)
@@ -264,6 +276,7 @@ def close(grant: Grant, *, returned_kgs: Decimal | None, value_date: date | None
         raise ServiceError(_("The actual co-financing is %(share)s %% of the project, below the "
                              "call's minimum of %(min)s %%: give the reason to close anyway.",
                              share=share or 0, min=minimum), 409)
+    returned_kgs = _tyiyn(returned_kgs)
     if returned_kgs:
         if returned_kgs < 0:
             raise ServiceError(_("The amount must be more than zero."))

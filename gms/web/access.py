@@ -5,7 +5,17 @@ from __future__ import annotations
 from contextlib import contextmanager
 from functools import wraps
 
-from flask import Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
@@ -93,8 +103,11 @@ def programme_staff_only() -> None:
 
 
 def can_view_application(user: User, application: Application) -> bool:
-    """Staff see all; applicants their organisation's; members what is assigned to them."""
+    """Staff see all; applicants their organisation's; members what is assigned to them.
+    A draft is its organisation's alone (the staff pages do not show drafts either)."""
     if not user.is_authenticated:
+        return False
+    if application.status == "draft" and user.role != "applicant":
         return False
     if user.role == "admin" or (user.role in ("staff", "finance") and (
             user.organisation_id is None

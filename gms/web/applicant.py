@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from gms import timeutil
 from gms.extensions import db
+from gms.forms import refuse_unstorable_input
 from gms.i18n import _
 from gms.models import Appeal, Application, Attachment, Competition, EligibilityCheck
 from gms.models import applications as A
@@ -44,6 +45,7 @@ from .access import (
 from .pagination import paginate
 
 bp = Blueprint("applicant", __name__)
+bp.before_request(refuse_unstorable_input("applicant.edit"))
 
 
 @bp.route("/my")
@@ -90,8 +92,12 @@ def edit(application_id: int):
         form = form_cls()
         action = request.form.get("action", "save")
         answers = form.answers()
+        storable = form.storable()
         try:
-            if action == "submit":
+            if not storable:
+                flash(_("Some answers contain a character that cannot be stored; nothing was "
+                        "saved."), "error")
+            elif action == "submit":
                 if not form.validate():
                     apps.save_draft(application, answers, current_user, now)
                     flash(_("Some answers need attention; your draft is saved."), "error")
@@ -106,7 +112,7 @@ def edit(application_id: int):
                 return redirect(url_for("applicant.edit", application_id=application.id))
         except ServiceError as exc:
             flash(exc.message, "error")
-        status = 422 if action == "submit" else 200
+        status = 422 if action == "submit" or not storable else 200
     else:
         form = form_cls.from_answers(application.answers)
         status = 200

@@ -29,6 +29,7 @@ from flask_login import current_user
 from sqlalchemy import case, func, select
 
 from gms.extensions import db
+from gms.forms import refuse_unstorable_input
 from gms.i18n import _, _l
 from gms.models import (
     Application,
@@ -51,6 +52,7 @@ from .access import flashing_errors, get_or_404, managed_call, roles_required, s
 from .pagination import paginate
 
 bp = Blueprint("finance", __name__, url_prefix="/finance")
+bp.before_request(refuse_unstorable_input())
 
 GRANT_STATUS_NAMES = {M.UNSIGNED: _l("not signed"), M.ACTIVE: _l("active"),
                       M.CLOSED: _l("closed")}
@@ -68,6 +70,8 @@ COLUMN_NAMES = {"envelope": _l("Envelope"), "awarded": _l("Awarded"), "signed": 
                 "reported": _l("Reported"), "returned": _l("Returned"),
                 "available": _l("Available")}
 TABLES = ("calls", "funds", "oblasts", "transfers", "grants")
+#: the largest amount a money column (14 digits, 2 after the point) holds
+MAX_MONEY = Decimal("999999999999.99")
 
 
 @bp.app_context_processor
@@ -95,7 +99,8 @@ def _decimal(name: str) -> Decimal | None:
         value = Decimal(raw)
     except InvalidOperation:
         raise ServiceError(_("Enter amounts as numbers, e.g. 150000.50.")) from None
-    if not value.is_finite() or abs(value) >= Decimal(10) ** 12:
+    # what a money column holds, rounded to the tyiyn (no arithmetic on 1e999999999 first)
+    if not value.is_finite() or value.adjusted() >= 12 or abs(value) > MAX_MONEY:
         raise ServiceError(_("Enter amounts as numbers, e.g. 150000.50."))
     return value
 
@@ -114,7 +119,8 @@ def _int(name: str) -> int | None:
     raw = (request.form.get(name) or "").strip().replace(" ", "")
     if not raw:
         return None
-    if not raw.lstrip("-").isdigit():
+    digits = raw[1:] if raw.startswith("-") else raw
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 9:  # not ²; fits a column
         raise ServiceError(_("Enter a whole number."))
     return int(raw)
 
@@ -146,7 +152,8 @@ def _grant_visible(grant: Grant) -> None:
         managed_call(grant.award.competition_id)
         return
     org = current_user.organisation_id
-    if org is None or grant.award.application.organisation_id != org:
+    if (current_user.role != "applicant" or org is None
+            or grant.award.application.organisation_id != org):
         abort(404)
 
 
@@ -232,6 +239,8 @@ def dashboard():
 def grants():
     call_id = request.args.get("call", type=int)
     if call_id:
+        if not 0 < call_id < 2**31:  # no such row; larger ints overflow the database's
+            abort(404)
         managed_call(call_id)
     rows = paginate(ledger.grants_register(scope_calls, call_id), rows=True)
     return render_template("finance/grants.html", rows=rows, call_id=call_id)
@@ -263,14 +272,20 @@ def _table(name: str) -> tuple[list, list[list], str]:
                 [[r.oblast or "—", *[getattr(r, c) for c in ledger.MONEY_COLUMNS]]
                  for r in rows], _("Ledger by oblast"))
     if name == "transfers":
-        rows = db.session.execute(ledger.transfers_register(scope_calls)).all()
+        # every transfer of a national programme (100,000 rows): streamed in batches as plain
+        # columns, each row turned into a list only as the export writes it
+        rows = db.session.execute(ledger.transfers_export(scope_calls)
+                                  .execution_options(yield_per=2000))
+        kinds = {(M.TRANSFER, False): _("transfer"), (M.RETURN, False): _("return"),
+                 (M.TRANSFER, True): _("reversal"), (M.RETURN, True): _("reversal")}
         return ([_("Date"), _("Application"), _("Grantee"), _("Kind"), _("Amount, KGS"),
                  _("Exchange rate"), _("Amount in the grant's currency"), _("Payment order"),
                  _("Account or treasury code"), _("Reverses record"), _("Recorded"),
                  _("Note"), _("Record")],
-                [[t.value_date, number, org, _kind(t), t.amount_kgs, t.exchange_rate, t.amount,
-                  t.payment_order, t.recipient_account, t.reverses_id, t.recorded_at, t.note,
-                  t.id] for t, number, org, _call in rows], _("Transfers"))
+                ([day, number, org, kinds.get((kind, reverses is not None), kind), kgs, rate,
+                  amount, order, account, reverses, recorded, note, tid]
+                 for (day, number, org, kind, reverses, kgs, rate, amount, order, account,
+                      recorded, note, tid) in rows), _("Transfers"))
     rows = db.session.execute(ledger.grants_register(scope_calls)).all()
     return ([_("Application"), _("Grantee"), _("Oblast"), _("Awarded"), _("Agreement"),
              _("Status"), _("Currency"), _("Grant amount"), _("Transferred"), _("Returned")],
@@ -279,12 +294,6 @@ def _table(name: str) -> tuple[list, list[list], str]:
               grant.currency if grant else None, grant.amount if grant else None,
               grant.transferred if grant else None, grant.returned if grant else None]
              for award, grant, number, org, oblast in rows], _("Grants"))
-
-
-def _kind(t: Transfer) -> str:
-    if t.reverses_id is not None:
-        return _("reversal")
-    return _("transfer") if t.kind == M.TRANSFER else _("return")
 
 
 @bp.route("/export/<table>.<fmt>")

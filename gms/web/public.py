@@ -40,11 +40,11 @@ def results(call_id: int):
     c = get_or_404(Competition, call_id)
     if c.status != C.PUBLISHED:
         abort(404)
-    rows = db.session.execute(
+    rows = paginate(
         select(Award, Application).join(Application, Application.id == Award.application_id)
         .where(Award.competition_id == c.id, Award.outcome != "not_funded")
         .options(db.joinedload(Application.organisation))
-        .order_by(Award.rank)).all()
+        .order_by(Award.rank), rows=True)
     return render_template("public/results.html", call=c, rows=rows)
 
 

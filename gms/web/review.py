@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 
 from gms import timeutil
 from gms.extensions import db
+from gms.forms import UNSTORABLE_MESSAGE, has_unstorable, refuse_unstorable_input
 from gms.i18n import _, _l
 from gms.models import Application, Assignment, Attachment, ConsensusReport
 from gms.services import commission, evaluation
@@ -25,6 +35,7 @@ from .access import flashing_errors, roles_required
 from .pagination import paginate
 
 bp = Blueprint("review", __name__, url_prefix="/review")
+bp.before_request(refuse_unstorable_input("review.score", "review.consensus"))
 
 ERRORS = {
     "required": _l("Give a score or mark it not applicable."),
@@ -58,8 +69,12 @@ def _parse(form) -> tuple[dict, dict, dict]:
                 scores[ckey] = None
             elif raw != "":
                 try:
-                    scores[ckey] = Decimal(raw)
+                    value = Decimal(raw)
                 except InvalidOperation:
+                    value = None
+                if value is not None and value.is_finite():
+                    scores[ckey] = value
+                else:  # not a number, NaN or infinite: no scale can hold it
                     bad[ckey] = "out_of_range"
         elif key.startswith("comment-"):
             comments[key[8:]] = raw[:5000]
@@ -122,7 +137,10 @@ def score(assignment_id: int):
         scores, comments, errors = _parse(request.form)
         comment = request.form.get("comment", "")[:10000]
         submit = request.form.get("action") == "submit"
-        if not errors:
+        if has_unstorable(request.form):  # shown again below, nothing saved
+            flash(str(UNSTORABLE_MESSAGE), "error")
+            status = 422
+        elif not errors:
             try:
                 errors = evaluation.save_review(a, scores, comments, comment, submit=submit,
                                                 now=timeutil.utcnow())
@@ -170,7 +188,9 @@ def consensus(application_id: int):
     if commission.role_of(call, current_user.id) not in ("rapporteur", "chair") or (
             commission.is_blocked(application, current_user.id)):
         abort(404)
-    if request.method == "POST":
+    if request.method == "POST" and has_unstorable(request.form):  # shown again, not saved
+        flash(str(UNSTORABLE_MESSAGE), "error")
+    elif request.method == "POST":
         try:
             commission.record_consensus(application, current_user, request.form.get("score"),
                                         request.form.get("text", "")[:10000],
@@ -199,4 +219,4 @@ def consensus_needed(user) -> list:
         CommissionMember.user_id == user.id,
         CommissionMember.role.in_(("rapporteur", "chair")),
         Competition.status == "evaluation")).all()
-    return [(c, r) for c in calls for r in evaluation.ranking(c) if r.needs_consensus]
+    return evaluation.needing_consensus(calls, current_app.config["PER_PAGE"])

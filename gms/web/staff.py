@@ -12,6 +12,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -24,7 +25,14 @@ from sqlalchemy import func, select
 from gms import timeutil
 from gms.competition import SettingField
 from gms.extensions import db
-from gms.forms import AssignForm, CallForm, ScreeningForm
+from gms.forms import (
+    UNSTORABLE,
+    UNSTORABLE_MESSAGE,
+    AssignForm,
+    CallForm,
+    ScreeningForm,
+    refuse_unstorable_input,
+)
 from gms.i18n import STATUS_NAMES, _, ngettext
 from gms.models import (
     COMMISSION_ROLES,
@@ -66,9 +74,10 @@ from .access import (
     roles_required,
     scope_calls,
 )
-from .pagination import paginate
+from .pagination import paginate, paginate_with
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
+bp.before_request(refuse_unstorable_input("staff.call_form"))
 
 
 @bp.route("/")
@@ -87,7 +96,12 @@ def calls():
 # ----------------------------------------------------------------------------- call form
 
 def _parse_local(value: str) -> datetime:
-    return timeutil.from_local(datetime.fromisoformat(value))
+    """A datetime-local input as a UTC instant; ``ValueError`` for anything else, or for a
+    time so near year 1 or 9999 that UTC cannot hold it."""
+    try:
+        return timeutil.from_local(datetime.fromisoformat(value))
+    except OverflowError:
+        raise ValueError(value) from None
 
 
 def _settings_values(fields: list[SettingField], source, errors: list[str]) -> dict:
@@ -100,11 +114,20 @@ def _settings_values(fields: list[SettingField], source, errors: list[str]) -> d
         if raw == "":
             out[f.name] = f.default
             continue
+        if UNSTORABLE in raw:
+            errors.append(f"{f.label}: {UNSTORABLE_MESSAGE}")
+            out[f.name] = raw.replace(UNSTORABLE, "")
+            continue
         try:
             if f.kind == "int":
                 out[f.name] = int(raw)
+                if abs(out[f.name]) >= 10**9:  # not a count, a year or a number of months
+                    raise ValueError(raw)
             elif f.kind == "decimal":
-                out[f.name] = str(Decimal(raw))
+                value = Decimal(raw)
+                if not value.is_finite() or value.adjusted() >= 12:  # NaN, 1e999999999
+                    raise InvalidOperation(raw)
+                out[f.name] = str(value)
             else:
                 out[f.name] = raw[:2000]
         except (ValueError, InvalidOperation):
@@ -213,6 +236,8 @@ def advance(call_id: int):
 def applications(call_id: int):
     c = managed_call(call_id)
     status = request.args.get("status") or None
+    if status not in STATUS_NAMES:  # no such status (a NUL byte would reach the database)
+        status = None
     failed = (select(EligibilityCheck.application_id, func.count().label("n"))
               .where(EligibilityCheck.passed.is_(False))
               .group_by(EligibilityCheck.application_id).subquery())
@@ -271,6 +296,10 @@ def screen(application_id: int):
             apps.screen(a, eligible=form.decision.data == "eligible", reason=form.reason.data,
                         staff=current_user, now=timeutil.utcnow())
             flash(_("Screening decision recorded."), "success")
+    else:
+        for name, errors in form.errors.items():
+            for error in errors:
+                flash(f"{form[name].label.text}: {error}", "error")
     return redirect(url_for("staff.application", application_id=a.id))
 
 
@@ -278,7 +307,7 @@ def screen(application_id: int):
 @roles_required("staff")
 def assign(application_id: int):
     a = managed_application(application_id)
-    ids = [int(v) for v in request.form.getlist("reviewers") if v.isdigit()]
+    ids = _form_ids("reviewers")
     if not ids:
         flash(_("Choose at least one commission member."), "error")
     else:
@@ -298,8 +327,10 @@ def ranking(call_id: int):
     if c.status not in (C.EVALUATION, C.DECIDED, C.PUBLISHED):
         flash(_("The ranking is available from the evaluation stage."), "info")
         return redirect(url_for("staff.call", call_id=c.id))
-    rows = evaluation.ranking(c)
-    awards = {a.application_id: a for a in evaluation.awards_of(c)}
+    rows = paginate_with(evaluation.ranking_size(c), lambda offset, limit: evaluation.ranking(
+        c, offset=offset, limit=limit))
+    awards = {a.application_id: a for a in evaluation.awards_of(
+        c, [r.application_id for r in rows.items])}
     return render_template("staff/ranking.html", call=c, rows=rows, awards=awards,
                            tie_breaks=evaluation.tie_breaks(c))
 
@@ -361,23 +392,30 @@ def commission_page(call_id: int):
     pool = [u for u in db.session.scalars(select(User).where(
         commission.pool_condition(c), User.active.is_(True)).order_by(User.name))
         if u.id not in in_roster]
-    eligible = db.session.scalars(select(Application).where(
-        Application.competition_id == c.id, Application.status == A.ELIGIBLE)
-        .options(db.joinedload(Application.organisation).joinedload(Organisation.territory))
-        .order_by(Application.id)).all()
     scorers = commission.scoring_members(c)
-    hints = commission.detect(eligible, scorers)
-    records = db.session.scalars(select(Conflict).where(Conflict.application_id.in_(
-        [a.id for a in eligible]))).all() if eligible else []
-    overridden = {(r.application_id, r.user_id) for r in records if r.status == "overridden"}
+    # a page of each list, never every application of a national call: the first detected
+    # conflicts (in application order), the latest declarations
+    per_page = current_app.config["PER_PAGE"]
+    hints = commission.detect_in_call(c, scorers, per_page)
+    eligible_ids = select(Application.id).where(Application.competition_id == c.id,
+                                                Application.status == A.ELIGIBLE)
+    declared = db.session.scalars(select(Conflict).where(
+        Conflict.application_id.in_(eligible_ids), Conflict.source == "declared")
+        .order_by(Conflict.id.desc()).limit(per_page)).all()
+    overridden = set(db.session.execute(select(Conflict.application_id, Conflict.user_id).where(
+        Conflict.application_id.in_([h.application_id for h in hints]),
+        Conflict.status == "overridden")).all()) if hints else set()
+    shown = {h.application_id for h in hints} | {r.application_id for r in declared}
+    eligible = db.session.scalars(select(Application).where(
+        Application.id.in_(shown))).all() if shown else []
     names = dict(db.session.execute(select(User.id, User.name).where(
-        User.id.in_(scorers + [r.user_id for r in records]))).all())
+        User.id.in_(scorers + [r.user_id for r in declared]))).all())
     runs = db.session.scalars(select(AssignmentRun).where(AssignmentRun.competition_id == c.id)
                               .order_by(AssignmentRun.id.desc()).limit(10)).all()
     return render_template(
         "staff/commission.html", call=c, members=members, pool=pool, hints=hints,
         meeting=meetings.meeting_of(c),
-        overridden=overridden, declared=[r for r in records if r.source == "declared"],
+        overridden={tuple(pair) for pair in overridden}, declared=declared,
         applications={a.id: a for a in eligible}, names=names, runs=runs,
         roles=COMMISSION_ROLES, seed=secrets.randbelow(10**6))
 
@@ -388,15 +426,37 @@ def commission_member(call_id: int):
     c = managed_call(call_id)
     role = request.form.get("role") or None
     with flashing_errors():
-        commission.set_member(c, request.form.get("user_id", type=int) or 0,
+        commission.set_member(c, _form_id("user_id"),
                               None if role == "remove" else role, current_user)
         flash(_("Commission updated."), "success")
     return redirect(url_for("staff.commission_page", call_id=c.id))
 
 
-def _optional_int(name: str) -> int | None:
+#: the largest quorum, number of evaluators or of appeal days a form accepts
+MAX_COUNT = 10_000
+
+
+def _optional_int(name: str, maximum: int = MAX_COUNT) -> int | None:
+    """The whole number from 1 to ``maximum`` typed in ``name``; ``None`` when empty or 0;
+    ``ValueError`` for anything else (``-1``, ``2.5``, ``²``, a 5,000-digit number)."""
     raw = (request.form.get(name) or "").strip()
-    return int(raw) if raw.isdigit() and int(raw) > 0 else None
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or int(raw) > maximum:
+        raise ValueError(name)
+    return int(raw) or None
+
+
+def _form_id(name: str) -> int:
+    """A row id typed in ``name`` (0, matching nothing, when it is not one)."""
+    raw = (request.form.get(name) or "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else 0
+
+
+def _form_ids(name: str) -> list[int]:
+    """The row ids of the checked boxes ``name`` (others left out)."""
+    return [int(v) for v in request.form.getlist(name)
+            if v.isascii() and v.isdigit() and len(v) <= 9]
 
 
 @bp.route("/calls/<int:call_id>/commission/settings", methods=["POST"])
@@ -406,13 +466,23 @@ def commission_settings(call_id: int):
     raw = (request.form.get("divergence_limit") or "").strip().replace(",", ".")
     try:
         limit = Decimal(raw) if raw else None
-        if limit is not None and (not limit.is_finite() or limit < 0 or limit > 10**6):
-            raise InvalidOperation
+        if limit is not None:  # what Numeric(8, 2) holds, once rounded to the hundredth
+            if not limit.is_finite() or limit < 0 or limit.adjusted() >= 6:
+                raise InvalidOperation
+            limit = limit.quantize(Decimal("0.01"))
+            if limit >= 10**6:
+                raise InvalidOperation
     except InvalidOperation:
         flash(_("The divergence limit must be a positive number."), "error")
         return redirect(url_for("staff.commission_page", call_id=c.id))
-    commission.set_quorum(c, _optional_int("quorum"), _optional_int("evaluators_per_application"),
-                          limit, _optional_int("appeal_days"), current_user)
+    try:
+        counts = [_optional_int(n) for n in ("quorum", "evaluators_per_application",
+                                             "appeal_days")]
+    except ValueError:
+        flash(_("The quorum, the evaluators per application and the appeal days are whole "
+                "numbers from 1 to %(max)d.", max=MAX_COUNT), "error")
+        return redirect(url_for("staff.commission_page", call_id=c.id))
+    commission.set_quorum(c, counts[0], counts[1], limit, counts[2], current_user)
     flash(_("Commission settings saved."), "success")
     return redirect(url_for("staff.commission_page", call_id=c.id))
 
@@ -432,9 +502,15 @@ def commission_assign(call_id: int):
         except ValueError:
             flash(_("Enter dates as day, month, year and time."), "error")
             return redirect(url_for("staff.commission_page", call_id=c.id))
+    try:
+        per_application = _optional_int("per_application")
+    except ValueError:
+        flash(_("The evaluators per application are a whole number from 1 to %(max)d.",
+                max=MAX_COUNT), "error")
+        return redirect(url_for("staff.commission_page", call_id=c.id))
     with flashing_errors():
         run = commission.auto_assign(c, seed=seed, due_at=due, staff=current_user,
-                                     per_application=_optional_int("per_application"))
+                                     per_application=per_application)
         flash(ngettext("%(num)d assignment made.", "%(num)d assignments made.",
                        len(run.result)), "success")
     return redirect(url_for("staff.commission_page", call_id=c.id))
@@ -445,7 +521,7 @@ def commission_assign(call_id: int):
 def override_conflict(application_id: int):
     a = managed_application(application_id)
     with flashing_errors():
-        commission.override(a, request.form.get("user_id", type=int) or 0,
+        commission.override(a, _form_id("user_id"),
                             request.form.get("reason", "")[:5000], current_user,
                             timeutil.utcnow())
         flash(_("The detected conflict was overridden; the reason is logged."), "success")
@@ -487,17 +563,15 @@ def decide_appeal(appeal_id: int):
 def why_rank(application_id: int):
     a = managed_application(application_id)
     c = a.competition
-    rows = evaluation.ranking(c)
-    index = next((i for i, r in enumerate(rows) if r.application_id == a.id), None)
-    if index is None:
+    around = evaluation.ranking_around(c, a.id)
+    if around is None:
         flash(_("This application is not ranked."), "info")
         return redirect(url_for("staff.application", application_id=a.id))
+    above, row, below = around
     means = evaluation.criterion_means(a)
     award = db.session.scalar(select(Award).where(Award.application_id == a.id))
     return render_template(
-        "staff/why.html", application=a, call=c, row=rows[index],
-        above=rows[index - 1] if index else None,
-        below=rows[index + 1] if index + 1 < len(rows) else None,
+        "staff/why.html", application=a, call=c, row=row, above=above, below=below,
         means=means, sheet=calls_service.sheet_for(c), award=award,
         tie_breaks=evaluation.tie_breaks(c))
 
@@ -513,8 +587,7 @@ def record_meeting(call_id: int):
         return redirect(url_for("staff.commission_page", call_id=c.id))
     with flashing_errors():
         meetings.record_meeting(
-            c, held_at=held, attendee_ids=[int(v) for v in request.form.getlist("attendees")
-                                           if v.isdigit()],
+            c, held_at=held, attendee_ids=_form_ids("attendees"),
             votes_for=request.form.get("votes_for", 0, type=int),
             votes_against=request.form.get("votes_against", 0, type=int),
             abstained=request.form.get("abstained", 0, type=int),

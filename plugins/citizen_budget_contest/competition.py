@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from gms.answers import reports_reading_tables
 from gms.competition import (
     CompetitionInfo,
     CompetitionType,
@@ -199,4 +200,4 @@ class CitizenBudgetContest(CompetitionType):
 
     # -- reporting --------------------------------------------------------------------
     def reports(self, competition: CompetitionInfo) -> Sequence[ReportDefinition]:
-        return reports.definitions()
+        return reports_reading_tables(reports.definitions(), rules.TABLES)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from gms.answers import reading_tables
 from gms.competition import CompetitionInfo, EligibilityRule
 from gms.i18n import _, ngettext
 
@@ -226,9 +227,13 @@ def prize_use_rule() -> EligibilityRule:
     return EligibilityRule(PREFIX + "prize_use", check, params={"uses": list(PRIZE_USE_CODES)})
 
 
+#: the form's table: the rules read it as a list of rows whatever is stored
+TABLES = ("hearings",)
+
+
 def build_rules(competition: CompetitionInfo) -> list[EligibilityRule]:
     """Every rule of the contest for ``competition``, configured from its settings."""
-    return [
+    return reading_tables([
         hearing_in_window_rule(competition),
         hearing_records_rule(),
         minutes_rule(),
@@ -236,4 +241,4 @@ def build_rules(competition: CompetitionInfo) -> list[EligibilityRule]:
         proposals_adopted_rule(),
         one_per_edition_rule(competition),
         prize_use_rule(),
-    ]
+    ], TABLES)

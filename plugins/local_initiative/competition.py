@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from gms.answers import to_decimal, to_int
+from gms.answers import reports_reading_tables, to_decimal, to_int
 from gms.competition import (
     CompetitionInfo,
     CompetitionType,
@@ -146,7 +146,7 @@ class LocalInitiativeContest(LocalInitiativeBase):
         return Decimal(0)
 
     def reports(self, competition: CompetitionInfo) -> Sequence[ReportDefinition]:
-        return reports.contest_definitions()
+        return reports_reading_tables(reports.contest_definitions(), rules.TABLES)
 
 
 class MunicipalInitiatives(LocalInitiativeBase):
@@ -219,7 +219,7 @@ class MunicipalInitiatives(LocalInitiativeBase):
                 self.document("contribution_evidence"), self.document("photos"))
 
     def reports(self, competition: CompetitionInfo) -> Sequence[ReportDefinition]:
-        return reports.municipal_definitions()
+        return reports_reading_tables(reports.municipal_definitions(), rules.TABLES)
 
 
 class NominationsFromAnswers:

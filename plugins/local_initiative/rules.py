@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from gms.answers import to_int
+from gms.answers import reading_tables, to_int
 from gms.competition import ApplicationInfo, CompetitionInfo, EligibilityRule
 from gms.i18n import _, _l, ngettext
 
@@ -127,7 +127,7 @@ def applicant_role_rule() -> EligibilityRule:
 
     def check(app: ApplicationInfo) -> Check:
         role = app.answers.get("applicant_role") or ""
-        if role not in ROLE_KINDS:
+        if not isinstance(role, str) or role not in ROLE_KINDS:
             return False, _("Choose who is applying: a community leader, an initiative group, "
                             "an NGO, an LSG body or a municipal institution.")
         kinds = ROLE_KINDS[role]
@@ -248,6 +248,10 @@ def ngo_only_rule() -> EligibilityRule:
     return EligibilityRule(CONTEST + "ngo_only", check, params={"kind": "ngo_registration"})
 
 
+#: the tables of both forms: the rules read them as lists of rows whatever is stored
+TABLES = ("co_applicants", "resources", "plan", "budget_lines")
+
+
 def contest_rules(competition: CompetitionInfo) -> list[EligibilityRule]:
     """Every contest rule for ``competition``, configured from its terms."""
     terms = contest_terms(competition)
@@ -258,7 +262,7 @@ def contest_rules(competition: CompetitionInfo) -> list[EligibilityRule]:
         rules.append(nomination_rule(terms))
     if terms.ngo_only:
         rules.append(ngo_only_rule())
-    return rules
+    return reading_tables(rules, TABLES)
 
 
 # --------------------------------------------------------------------------- municipal
@@ -453,12 +457,12 @@ def plan_rule(terms: MunicipalTerms) -> EligibilityRule:
 def municipal_rules(competition: CompetitionInfo) -> list[EligibilityRule]:
     """Every rule of the municipal variant for ``competition``, from its terms."""
     terms = municipal_terms(competition)
-    return [
+    return reading_tables([
         organiser_rule(competition), territory_rule(competition),
         territory_known_rule(competition), cap_rule(terms), financing_type_rule(terms),
         contribution_rule(terms), budget_rule(), plan_rule(terms),
         participation_rule(MUNICIPAL, "beneficiaries", "beneficiaries_women",
                            beneficiaries=True),
         documents_rule(MUNICIPAL, MUNICIPAL_REQUIRED_DOCUMENTS),
-    ]
+    ], TABLES)
 

@@ -17,7 +17,7 @@ from datetime import date
 from functools import lru_cache, partial
 
 from markupsafe import escape
-from wtforms.fields import DateField
+from wtforms.fields import DateField, SelectMultipleField
 from wtforms.validators import Email, InputRequired, ValidationError
 
 from gms.forms import (
@@ -473,6 +473,15 @@ class VisitForm(Form):
         return [(label, self[f"check_{code}"], self[f"notes_{code}"])
                 for code, label in CHECKLIST]
 
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        # the checklist's cells show no message of their own on the page: the conclusion,
+        # right below the checklist, names the item and what is wrong with it
+        for label, answer, notes in self.items():
+            for error in (*answer.errors, *notes.errors):
+                self.conclusion.errors = [*self.conclusion.errors, f"{label}: {error}"]
+        return ok
+
 
 for _code, _label in CHECKLIST:
     setattr(VisitForm, f"check_{_code}",
@@ -485,3 +494,16 @@ class PickForm(Form):
     """Staff pick applicants to visit (the ``application`` checkboxes) for a planned date."""
 
     planned_on = DateField(_l("Planned date (optional)"), validators=[Optional()])
+    #: the ticked applications (ids); the page draws the boxes itself, the view reads them
+    application = SelectMultipleField(validate_choice=False)
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if not all(v.isascii() and v.isdigit() and len(v) <= 9
+                   for v in self.application.data or ()):
+            # not a row id (``²``, a 50-digit number): refused before any query, and said
+            # by the date, the one input the page shows messages for
+            self.planned_on.errors = [*self.planned_on.errors,
+                                      _("Tick the applicants to visit in the list.")]
+            ok = False
+        return ok

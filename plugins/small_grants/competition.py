@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from gms.answers import to_decimal
+from gms.answers import reports_reading_tables, to_decimal
 from gms.competition import (
     CompetitionInfo,
     CompetitionType,
@@ -244,4 +244,4 @@ class SmallGrantsCompetition(CompetitionType):
 
     # -- reporting --------------------------------------------------------------------
     def reports(self, competition: CompetitionInfo) -> Sequence[ReportDefinition]:
-        return reports.definitions()
+        return reports_reading_tables(reports.definitions(), rules.TABLES)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from gms.answers import to_date, to_decimal, to_int
+from gms.answers import reading_tables, to_date, to_decimal, to_int
 from gms.competition import CompetitionInfo, EligibilityRule
 from gms.i18n import _, ngettext
 
@@ -530,10 +530,15 @@ def timeline_rule() -> EligibilityRule:
     return EligibilityRule(PREFIX + "timeline", check, blocking=False)
 
 
+#: the tables of the form: the rules read them as lists of rows whatever is stored
+TABLES = ("zhmba_sessions", "vote_tally", "action_plan", "beneficiaries_by_village",
+          "budget_lines")
+
+
 def build_rules(competition: CompetitionInfo) -> list[EligibilityRule]:
     """Every small-grants rule for ``competition``, configured from its settings."""
     settings = competition.settings
-    return [
+    return reading_tables([
         max_grant_rule(max_grant_limit(competition)),
         applications_per_organisation_rule(
             setting_int(settings, "max_applications_per_organisation")),
@@ -551,4 +556,4 @@ def build_rules(competition: CompetitionInfo) -> list[EligibilityRule]:
         sessions_rule(),
         focus_group_rule(),
         timeline_rule(),
-    ]
+    ], TABLES)
