@@ -602,3 +602,8 @@ def try_application_form(app, client, ids: dict, form: MultiDict, typed: dict,
                 status="draft", submitted_at=None, number=None))
             db.session.execute(db.delete(EligibilityCheck))
             db.session.commit()
+
+
+def examples(prefix: str = "") -> int:
+    """How many hostile inputs were sent so far by the counters starting with ``prefix``."""
+    return sum(n for key, n in EXAMPLES.items() if key.startswith(prefix))

@@ -903,6 +903,8 @@ def test_page_number_beyond_the_database(client, pages_round):
     assert "/staff/calls/" in response.get_data(as_text=True)  # the last page's calls
 
 
-def test_zz_examples_count():
-    """How many hostile inputs this module sent (``-s`` shows it)."""
-    print(f"\nhostile inputs in {__name__}: {sum(H.EXAMPLES.values())} {dict(H.EXAMPLES)}")
+@pytest.fixture(scope="module", autouse=True)
+def _report_examples():
+    """Print how many hostile inputs this module sent (shown with ``-s``)."""
+    yield
+    print(f"\nhostile inputs, the core: {H.examples()}")

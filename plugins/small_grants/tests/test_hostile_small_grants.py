@@ -81,6 +81,8 @@ def test_application_page_refuses_bad_input_clearly(app, client, world, data):
     H.try_application_form(app, client, world, form, typed, view=data.draw(st.booleans()))
 
 
-def test_zz_examples_count():
-    print(f"\nhostile inputs, small grants: "
-          f"{sum(v for k, v in H.EXAMPLES.items() if k.startswith('small_grants'))}")
+@pytest.fixture(scope="module", autouse=True)
+def _report_examples():
+    """Print how many hostile inputs this module sent (shown with ``-s``)."""
+    yield
+    print(f"\nhostile inputs, small_grants: {H.examples('small_grants')}")
