@@ -51,6 +51,8 @@ TWO_FACTOR_ISSUER = "GMS"
 # profile).
 LOGIN_FAILURES_PER_ACCOUNT = "5 per 15 minutes"
 LOGIN_FAILURES_PER_ADDRESS = "30 per 15 minutes"
+# Password-reset e-mails per account (more requests are answered the same, but send nothing)
+RESET_REQUESTS_PER_ACCOUNT = "3 per hour"
 RATELIMIT_STORAGE_URI = None
 RATELIMIT_KEY_PREFIX = "gms"
 

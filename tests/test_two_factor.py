@@ -243,3 +243,21 @@ def test_failures_are_shared_by_all_workers_through_redis(make_app, make_user):
     r = second.test_client().post("/login", data={"email": user.email,
                                                   "password": user.plain_password})
     assert r.status_code == 429
+
+
+def test_reset_e_mails_are_limited_per_account(app, client, make_user):
+    from gms.models import OutboxMessage
+    from gms.services import throttle
+
+    user = make_user("applicant")
+    with app.test_request_context():
+        assert [throttle.reset_allowed(user.email.upper()) for _n in range(4)] == [
+            True, True, True, False]
+    r = client.post("/reset", data={"email": user.email})
+    assert r.status_code == 302  # the same answer as ever, but nothing is sent
+    with app.app_context():
+        assert db.session.scalars(select(OutboxMessage)).all() == []
+    other = make_user("applicant")
+    client.post("/reset", data={"email": other.email})  # another account is not affected
+    with app.app_context():
+        assert len(db.session.scalars(select(OutboxMessage)).all()) == 1

@@ -12,7 +12,7 @@ from gms.extensions import db
 from gms.i18n import _
 from gms.models import ROLES, Organisation, Territory, User
 
-from . import audit, notify
+from . import audit, notify, throttle
 from .common import ServiceError, commit
 
 _hasher = PasswordHasher()
@@ -87,7 +87,7 @@ def _serializer() -> URLSafeTimedSerializer:
 def request_password_reset(email: str) -> None:
     """E-mail a reset link if the address is known; say nothing either way."""
     user = find_user(email)
-    if user is None:
+    if user is None or not throttle.reset_allowed(user.email):
         return
     token = _serializer().dumps({"id": user.id, "h": user.password_hash[-12:]})
     link = url_for("auth.reset_password", token=token, _external=True)

@@ -67,3 +67,10 @@ def clear(email: str) -> None:
     """Forget an account's failures (after a password reset)."""
     item, key = _checks(email, None)[0]
     _limiter().clear(item, key)
+
+
+def reset_allowed(email: str) -> bool:
+    """Count a password-reset request; False once the account had its share this hour (so
+    nobody can flood a mailbox through the reset form)."""
+    item = parse(current_app.config["RESET_REQUESTS_PER_ACCOUNT"])
+    return _limiter().hit(item, "reset:account:" + email.strip().lower())
