@@ -23,7 +23,7 @@ def _password(page, base: str, user, password: str | None = None) -> None:
 
 
 def test_member_sets_up_an_authenticator_and_logs_in_with_it(app, make_user, live_server,
-                                                              page, new_page):
+                                                              page, new_page, catalog):
     member = make_user("commission")
     _password(page, live_server, member)
     assert page.url.endswith("/login/two-factor")
@@ -31,12 +31,14 @@ def test_member_sets_up_an_authenticator_and_logs_in_with_it(app, make_user, liv
     secret = page.locator("#totp-secret").inner_text()
     page.locator("main input[name=code]").fill("123456")
     page.locator("main form button[type=submit]").click()
-    assert "That code is not right" in page.locator(".flash.error").inner_text()
+    assert page.locator(".flash.error").inner_text() == catalog(
+        "ru", "That code is not right. Check the time on your phone and enter the code the "
+        "app shows now.")  # the browser asks for Russian
     page.locator("main input[name=code]").fill(pyotp.TOTP(secret).now())
     page.locator("main form button[type=submit]").click()
     codes = page.locator("#recovery-codes li").all_inner_texts()
     assert len(codes) == 10
-    page.get_by_role("link", name="I have saved them, continue").click()
+    page.get_by_role("link", name=catalog("ru", "I have saved them, continue")).click()
     page.wait_for_load_state()
     assert page.url.endswith("/review/")  # the member's evaluations
 
@@ -52,11 +54,14 @@ def test_member_sets_up_an_authenticator_and_logs_in_with_it(app, make_user, liv
 
 
 def test_five_wrong_passwords_lock_the_account_with_a_clear_message(app, make_user,
-                                                                     live_server, page):
+                                                                     live_server, page,
+                                                                     catalog):
     user = make_user("applicant")
     for _n in range(5):
         _password(page, live_server, user, "not my password")
     message = page.locator(".flash.error").inner_text()
-    assert "Too many failed log-ins" in message and "Try again after" in message
+    expected = catalog("ru", "Too many failed log-ins for this account or from this network. "
+                       "Try again after %(time)s.", time="TIME")
+    assert message.startswith(expected.split("TIME")[0]) and "2026" in message
     _password(page, live_server, user)  # even the right one, for now
     assert "/login" in page.url
