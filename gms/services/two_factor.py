@@ -56,9 +56,10 @@ def qr_svg(user: User) -> Markup:
         scale=4, dark="#1b2631", title=_("QR code for your authenticator app")))
 
 
-def _matching_step(user: User, code: str, now: float) -> int | None:
-    """The time step whose code equals ``code`` (±1 step for clock drift), if it was not used
-    before: a code is accepted once."""
+def _matching_step(user: User, code: str, now: float | None = None) -> int | None:
+    """The time step whose code equals ``code`` (±1 step for clock drift) at ``now`` (default:
+    the clock), if it was not used before: a code is accepted once."""
+    now = time.time() if now is None else now
     code = "".join(code.split())
     if not (code.isdigit() and len(code) == 6 and user.totp_secret):
         return None
@@ -74,7 +75,7 @@ def _matching_step(user: User, code: str, now: float) -> int | None:
 def confirm(user: User, code: str, now: float | None = None) -> list[str]:
     """Finish enrolment with a first code from the app; returns the recovery codes, shown
     once."""
-    step = _matching_step(user, code, time.time() if now is None else now)
+    step = _matching_step(user, code, now)
     if step is None:
         raise ServiceError(_("That code is not right. Check the time on your phone and enter "
                              "the code the app shows now."))
@@ -90,7 +91,7 @@ def verify(user: User, code: str, now: float | None = None) -> str | None:
     """Check a second factor at log-in: a current TOTP code or an unused recovery code.
     Returns ``"totp"`` or ``"recovery"``, or ``None`` when wrong (the caller counts the
     failure)."""
-    step = _matching_step(user, code, time.time() if now is None else now)
+    step = _matching_step(user, code, now)
     if step is not None:
         user.totp_last_step = step
         commit()
@@ -120,6 +121,13 @@ def regenerate_recovery_codes(user: User, code: str) -> list[str]:
     audit.record("user.recovery_codes_renewed", user, actor_id=user.id)
     commit()
     return codes
+
+
+def turn_off(user: User, code: str) -> None:
+    """The user switches the second factor off, proving it with a current code."""
+    if verify(user, code) is None:
+        raise ServiceError(_("That code is not right."))
+    disable(user, actor=user)
 
 
 def disable(user: User, actor: User | None, reason: str = "") -> None:

@@ -153,9 +153,7 @@ def security():
     if form.validate_on_submit():
         with flashing_errors():
             if request.form.get("action") == "disable":
-                if two_factor.verify(user, form.code.data) is None:
-                    raise ServiceError(_("That code is not right."))
-                two_factor.disable(user, actor=user)
+                two_factor.turn_off(user, form.code.data)
                 flash(_("Two-factor log-in is off."), "success")
                 return redirect(url_for("auth.security"))
             codes = two_factor.regenerate_recovery_codes(user, form.code.data)
