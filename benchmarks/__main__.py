@@ -97,11 +97,18 @@ def targets(results: dict) -> list[dict]:
     for engine, r in results["engines"].items():
         s = r.get("submit") or {}
         if "ratio" in s:
-            rows.append({"figure": "submit throughput / bare", "target": "≥ 0.5",
+            paced = s["paced"]["submit"]
+            rows.append({"figure": "submit throughput / bare (closed loop, median of "
+                         f"{len(s['ratio_rounds'])} rounds)", "target": "≥ 0.5",
                          "engine": engine, "value": s["ratio"], "ok": s["targets"]["ratio_ok"]})
-            rows.append({"figure": "submit p99 (50 clients)", "target": "< 300 ms",
+            rows.append({"figure": f"submit p99 at half the bare throughput "
+                         f"({paced['offered_per_s']}/s, open loop)", "target": "< 300 ms",
+                         "engine": engine, "value": f"{paced['p99_ms']} ms",
+                         "ok": s["targets"]["paced_p99_ok"]})
+            rows.append({"figure": f"submit p99, closed loop ({s['clients']} clients always "
+                         f"waiting; bare: {s['bare']['p99_ms']} ms)", "target": "< 300 ms",
                          "engine": engine, "value": f"{s['submit']['p99_ms']} ms",
-                         "ok": s["targets"]["p99_ok"]})
+                         "ok": s["targets"]["closed_loop_p99_ok"]})
         rk = r.get("ranking") or []
         if rk:
             last = rk[-1]
@@ -168,17 +175,25 @@ def markdown(results: dict) -> str:
         if "ratio" in s:
             out.append(f"## Submission throughput ({engine}, {s['clients']} clients, "
                        f"request body {s['request_body_bytes']:,} bytes)\n")
+            paced = s["paced"]
             out.append(common.md_table(
                 ["endpoint", "requests", "ok (302)", "seconds", "per second", "p50 ms",
                  "p95 ms", "p99 ms", "max ms", "gunicorn CPU ms/request", "statuses"],
-                [[name, p["requests"], p["ok"], p["seconds"], p["throughput_per_s"],
+                [[name, p["requests"], p["ok"], p["seconds"],
+                  p.get("offered_per_s") and f"{p['throughput_per_s']} (offered "
+                  f"{p['offered_per_s']})" or " / ".join(
+                      str(t) for t in p.get("throughput_per_s_rounds", [])),
                   p["p50_ms"], p["p95_ms"], p["p99_ms"], p["max_ms"],
-                  p.get("gunicorn_cpu_ms_per_request"),
+                  p.get("gunicorn_cpu_ms_per_request", ""),
                   ", ".join(f"{k}: {v}" for k, v in sorted(p["statuses"].items()))]
-                 for name, p in (("bare write (/bench/bare)", s["bare"]),
-                                 ("real submit", s["submit"]))]))
-            out.append(f"\nRatio submit/bare: **{s['ratio']}**. Submitted in the database: "
-                       f"{s['submitted_in_db']:,}; bare rows: {s['bare_rows_in_db']:,}; "
+                 for name, p in (("bare write (/bench/bare), closed loop", s["bare"]),
+                                 ("real submit, closed loop", s["submit"]),
+                                 ("bare write, open loop", paced["bare"]),
+                                 ("real submit, open loop", paced["submit"]))]))
+            out.append(f"\nRatio submit/bare: **{s['ratio']}** (median of the rounds' ratios "
+                       f"{', '.join(str(r) for r in s['ratio_rounds'])}). Submitted in the "
+                       f"database: {s['submitted_in_db']:,} (answered 302: "
+                       f"{s['submitted_expected']:,}); bare rows: {s['bare_rows_in_db']:,}; "
                        f"log-in 5xx retried before the phases: {s.get('login_5xx_retried')}.\n")
             for name in ("bare", "submit"):
                 b = s[name].get("postgresql_backends")

@@ -229,19 +229,26 @@ def _http_ok(url: str) -> bool:
         return False
 
 
-#: ``keep_alive``: idle keep-alive connections stay open 60 s (gunicorn's default is 2 s,
-#: after which a client that waited for the others between two phases would send its next
-#: request into a connection the server is closing)
-GUNICORN = {"workers": 4, "threads": 4, "worker_class": "gthread", "keep_alive": 60}
+#: the production settings (``config/gunicorn.conf.py``: 3 single-threaded workers per core),
+#: with idle keep-alive connections kept 60 s (gunicorn's default is 2 s, after which a client
+#: that waited for the others between two phases would send its next request into a
+#: connection the server is closing)
+GUNICORN_CONF = ROOT / "config" / "gunicorn.conf.py"
+KEEP_ALIVE = 60
+
+
+def gunicorn_settings() -> str:
+    """The workers the bench runs, as gunicorn's command line would say it."""
+    workers = os.environ.get("GMS_WEB_WORKERS") or 3 * (os.cpu_count() or 1)
+    return f"-c config/gunicorn.conf.py: -w {workers} -k gthread --threads 1, " \
+           f"--keep-alive {KEEP_ALIVE}"
 
 
 def start_gunicorn(app_spec: str, env: dict, workdir: Path, port: int | None = None
                    ) -> tuple[Process, str]:
     port = port or free_port()
-    cmd = [str(BIN / "gunicorn"), "-w", str(GUNICORN["workers"]), "-k", GUNICORN["worker_class"],
-           "--threads", str(GUNICORN["threads"]), "-b", f"127.0.0.1:{port}",
-           "--backlog", "2048", "--timeout", "120", "--graceful-timeout", "5",
-           "--keep-alive", str(GUNICORN["keep_alive"]), app_spec]
+    cmd = [str(BIN / "gunicorn"), "-c", str(GUNICORN_CONF), "-b", f"127.0.0.1:{port}",
+           "--backlog", "2048", "--keep-alive", str(KEEP_ALIVE), app_spec]
     proc = Process("gunicorn", cmd, env, workdir / "gunicorn.log")
     base = f"http://127.0.0.1:{port}"
     wait_for(lambda: _http_ok(base + "/"), "gunicorn", 90, proc)
@@ -505,9 +512,7 @@ def machine(pg: bool = True) -> dict:
     try:
         import gunicorn
 
-        info["gunicorn"] = (f"{gunicorn.__version__} (-w {GUNICORN['workers']} -k "
-                            f"{GUNICORN['worker_class']} --threads {GUNICORN['threads']} "
-                            f"--keep-alive {GUNICORN['keep_alive']})")
+        info["gunicorn"] = f"{gunicorn.__version__} ({gunicorn_settings()})"
     except ImportError:
         pass
     return info

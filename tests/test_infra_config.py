@@ -158,3 +158,31 @@ def test_production_example_loads(make_app, tmp_path, monkeypatch):
     assert app.config["MAIL_BACKEND"] == "smtp"
     assert app.config["SECRET_KEY"] == "from-the-environment"
     assert not (Path(app.instance_path) / "secret_key").exists()
+
+
+def test_gunicorn_settings_one_thread_per_worker_and_a_frozen_heap(monkeypatch):
+    """config/gunicorn.conf.py, which the README's production profile and the benchmarks
+    use: one-thread gthread workers, three per core unless GMS_WEB_WORKERS says otherwise,
+    and each worker freezes the loaded app's objects out of the garbage collector's scans."""
+    import gc
+    import os
+    import runpy
+
+    from gunicorn.config import Config
+
+    path = Path(__file__).parents[1] / "config" / "gunicorn.conf.py"
+    monkeypatch.delenv("GMS_WEB_WORKERS", raising=False)
+    settings = runpy.run_path(str(path))
+    assert settings["workers"] == 3 * os.cpu_count()
+    assert (settings["worker_class"], settings["threads"]) == ("gthread", 1)
+    monkeypatch.setenv("GMS_WEB_WORKERS", "5")
+    assert runpy.run_path(str(path))["workers"] == 5
+    config = Config()
+    for name in ("workers", "worker_class", "threads", "timeout", "post_worker_init"):
+        config.set(name, settings[name])  # each is a setting gunicorn knows
+    assert gc.get_freeze_count() == 0
+    try:
+        config.post_worker_init(None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

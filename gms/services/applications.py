@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 
 from gms.competition import EligibilityResult, blocking_failures, run_rules
 from gms.extensions import db
@@ -48,17 +48,20 @@ def start_application(call: Competition, user: User, now: datetime) -> Applicati
     return application
 
 
-def _store_answers(application: Application, answers: dict, now: datetime) -> None:
-    ctype = competition_type(application.competition)
-    application.answers = answers
-    application.title = str(answers.get("title") or "")[:300]
-    amount = ctype.requested_amount(answers)
+def _answer_columns(application: Application, answers: dict, now: datetime) -> dict:
+    """The application's columns that follow from ``answers``."""
+    amount = competition_type(application.competition).requested_amount(answers)
     # a draft keeps whatever was typed, but the column holds only an amount it can hold
     amount = None if amount is None else Decimal(amount)
     if amount is not None and not (amount.is_finite() and 0 <= amount <= MAX_AMOUNT):
         amount = None
-    application.requested_amount = amount
-    application.updated_at = now
+    return {"answers": answers, "title": str(answers.get("title") or "")[:300],
+            "requested_amount": amount, "updated_at": now}
+
+
+def _store_answers(application: Application, answers: dict, now: datetime) -> None:
+    for name, value in _answer_columns(application, answers, now).items():
+        setattr(application, name, value)
 
 
 def save_draft(application: Application, answers: dict, user: User, now: datetime) -> None:
@@ -70,34 +73,40 @@ def save_draft(application: Application, answers: dict, user: User, now: datetim
     commit()
 
 
-def attachment_kinds(application: Application) -> frozenset[str]:
-    return frozenset(db.session.scalars(select(Attachment.kind).where(
-        Attachment.application_id == application.id)).all())
-
-
-def other_submitted(application: Application) -> int:
-    """The organisation's other submitted applications in the same call."""
-    return db.session.scalar(select(func.count()).select_from(Application).where(
+def _facts(application: Application) -> tuple[frozenset[str], int]:
+    """What the rules read besides the answers, in one query: the kinds of the application's
+    documents, and how many other applications its organisation has submitted to the call."""
+    others = (select(func.count()).select_from(Application).where(
         Application.competition_id == application.competition_id,
         Application.organisation_id == application.organisation_id,
         Application.id != application.id,
         Application.submitted_at.is_not(None),
-        Application.status != A.WITHDRAWN)) or 0
+        Application.status != A.WITHDRAWN).scalar_subquery())
+    rows = db.session.execute(
+        select(others, Attachment.kind).select_from(Application)
+        .outerjoin(Attachment, Attachment.application_id == Application.id)
+        .where(Application.id == application.id)).all()
+    return frozenset(kind for _n, kind in rows if kind is not None), rows[0][0] if rows else 0
+
+
+def _info(application: Application, answers: dict | None = None):
+    return application_info(application, answers, *_facts(application))
 
 
 def check_eligibility(application: Application, answers: dict | None = None
                       ) -> list[EligibilityResult]:
     """Run the call's rules on the application (or on unsaved ``answers``)."""
-    info = application_info(application, answers, attachment_kinds(application),
-                            other_submitted(application))
-    return run_rules(rules_for(application.competition), info)
+    return run_rules(rules_for(application.competition), _info(application, answers))
 
 
-def submit(application: Application, answers: dict, user: User, now: datetime
-           ) -> list[EligibilityResult]:
-    """Submit once, on the server's clock. Blocking rule failures refuse the submission.
+def submit(application: Application, answers: dict, user: User, now: datetime) -> str:
+    """Submit once, on the server's clock; return the application's number. Blocking rule
+    failures refuse the submission.
 
-    The answers are saved first in every case, so nothing typed is lost.
+    The answers are saved first in every case, so nothing typed is lost. The draft becomes
+    submitted by one ``UPDATE ... WHERE status = 'draft'``, so of two submissions of the same
+    draft at once (a double click) exactly one succeeds. The status hook gets the
+    application as it was checked, without reading it again after the commit.
     """
     call = application.competition
     if application.status != A.DRAFT:
@@ -108,27 +117,36 @@ def submit(application: Application, answers: dict, user: User, now: datetime
         raise ServiceError(_("The deadline has passed: submissions closed on %(when)s "
                              "(Bishkek time). Your draft is saved.",
                              when=_deadline_text(call)), 409)
-    _store_answers(application, answers, now)
-    results = check_eligibility(application)
+    info = _info(application, answers)
+    results = run_rules(rules_for(call), info)
     failed = blocking_failures(results)
     if failed:
+        _store_answers(application, answers, now)
         commit()
         raise ServiceError(_("The application does not meet the eligibility rules: %(why)s",
                              why="; ".join(r.message for r in failed)))
-    db.session.execute(db.delete(EligibilityCheck).where(
-        EligibilityCheck.application_id == application.id))
-    for r in results:
-        db.session.add(EligibilityCheck(application_id=application.id, rule_code=r.code,
-                                        passed=r.passed, blocking=r.blocking,
-                                        message=r.message, checked_at=now))
-    application.status = A.SUBMITTED
-    application.submitted_at = now
-    application.number = f"{call.id:03d}-{application.id:05d}"
-    audit.record("application.submitted", application,
-                 {"number": application.number, "at": now.isoformat()}, actor_id=user.id)
+    number = f"{call.id:03d}-{application.id:05d}"
+    # Core statements: the ORM's bookkeeping of these rows costs more than the writes, and
+    # the commit expires the application anyway
+    table, conn = Application.__table__, db.session.connection()
+    changed = conn.execute(
+        update(table).where(table.c.id == application.id, table.c.status == A.DRAFT)
+        .values(**_answer_columns(application, answers, now), status=A.SUBMITTED,
+                submitted_at=now, number=number)).rowcount
+    if changed != 1:
+        db.session.rollback()
+        raise ServiceError(_("This application was already submitted."), 409)
+    if results:
+        conn.execute(insert(EligibilityCheck.__table__), [
+            {"application_id": application.id, "rule_code": r.code, "passed": r.passed,
+             "blocking": r.blocking, "message": r.message, "checked_at": now}
+            for r in results])
+    audit.record("application.submitted", application, {"number": number,
+                 "at": now.isoformat()}, actor_id=user.id)
     commit()
-    _event(application, A.DRAFT, A.SUBMITTED)
-    return results
+    hooks().gms_application_status_changed(application=info, old_status=A.DRAFT,
+                                           new_status=A.SUBMITTED)
+    return number
 
 
 def _deadline_text(call: Competition) -> str:

@@ -19,10 +19,11 @@ from flask import (
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from gms.extensions import db, login_manager
 from gms.i18n import _l
-from gms.models import Application, Assignment, Competition, User
+from gms.models import Application, Assignment, Competition, Organisation, User
 from gms.services.common import ServiceError
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -57,7 +58,9 @@ def get_or_404(model, ident):
 def own_application(application_id: int) -> Application:
     """An application of the current applicant's organisation; 404 for anyone else's,
     so ids cannot be probed."""
-    app = db.session.get(Application, application_id)
+    app = db.session.get(Application, application_id, options=[
+        joinedload(Application.competition),
+        joinedload(Application.organisation).joinedload(Organisation.territory)])
     if (app is None or current_user.organisation_id is None
             or app.organisation_id != current_user.organisation_id):
         abort(404)

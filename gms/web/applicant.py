@@ -102,16 +102,18 @@ def edit(application_id: int):
                     apps.save_draft(application, answers, current_user, now)
                     flash(_("Some answers need attention; your draft is saved."), "error")
                 else:
-                    apps.submit(application, answers, current_user, now)
-                    flash(_("Your application was submitted. Its number is %(n)s.",
-                            n=application.number), "success")
-                    return redirect(url_for("applicant.view", application_id=application.id))
+                    number = apps.submit(application, answers, current_user, now)
+                    flash(_("Your application was submitted. Its number is %(n)s.", n=number),
+                          "success")
+                    return redirect(url_for("applicant.view", application_id=application_id))
             else:
                 apps.save_draft(application, answers, current_user, now)
                 flash(_("Draft saved."), "success")
                 return redirect(url_for("applicant.edit", application_id=application.id))
         except ServiceError as exc:
             flash(exc.message, "error")
+            if application.status != A.DRAFT:  # submitted meanwhile, from another tab
+                return redirect(url_for("applicant.view", application_id=application_id))
         status = 422 if action == "submit" or not storable else 200
     else:
         form = form_cls.from_answers(application.answers)
