@@ -61,6 +61,18 @@ def prepare(app, clients: int, per_client: int) -> dict:
         return {"call": call.id, "people": [(email, mine[uid]) for uid, _o, email in people]}
 
 
+async def _post(session, path_of, app_id) -> tuple[str, bool]:
+    """Post the session's form for ``app_id``: (status or error name, answered as expected)."""
+    http, fields, _ids, expect = session
+    path, expected = path_of(app_id, expect)
+    try:
+        r = await http.post(path, content=fields(app_id), headers=FORM)
+    except Exception as exc:  # noqa: BLE001 - counted, reported
+        return exc.__class__.__name__, False
+    return str(r.status_code), (r.status_code == 302
+                                and r.headers.get("location", "").endswith(expected))
+
+
 async def _phase(sessions, path_of, rounds: int, offset: int) -> dict:
     """Each session sends ``rounds`` requests one after the other; all sessions at once."""
     latencies: list[float] = []
@@ -69,16 +81,9 @@ async def _phase(sessions, path_of, rounds: int, offset: int) -> dict:
 
     async def one(session):
         nonlocal ok
-        client, fields, ids, expect = session
         for i in range(rounds):
-            path, expected = path_of(ids[offset + i], expect)
             start = time.perf_counter()
-            try:
-                r = await client.post(path, content=fields(ids[offset + i]), headers=FORM)
-                code = str(r.status_code)
-                good = r.status_code == 302 and r.headers.get("location", "").endswith(expected)
-            except Exception as exc:  # noqa: BLE001 - counted, reported
-                code, good = exc.__class__.__name__, False
+            code, good = await _post(session, path_of, session[2][offset + i])
             latencies.append(time.perf_counter() - start)
             statuses[code] = statuses.get(code, 0) + 1
             ok += good
@@ -122,17 +127,10 @@ async def _paced(sessions, path_of, rate: float, seconds: float, offset: int) ->
 
     async def client(j, session):
         nonlocal ok
-        http, fields, ids, expect = session
         for i, k in enumerate(range(j, total, n)):
             due = start + k / rate
             await asyncio.sleep(max(0.0, due - time.perf_counter()))
-            path, expected = path_of(ids[offset + i], expect)
-            try:
-                r = await http.post(path, content=fields(ids[offset + i]), headers=FORM)
-                code = str(r.status_code)
-                good = r.status_code == 302 and r.headers.get("location", "").endswith(expected)
-            except Exception as exc:  # noqa: BLE001 - counted, reported
-                code, good = exc.__class__.__name__, False
+            code, good = await _post(session, path_of, session[2][offset + i])
             latencies.append(time.perf_counter() - due)
             statuses[code] = statuses.get(code, 0) + 1
             ok += good
