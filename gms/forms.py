@@ -119,9 +119,11 @@ def refuse_unstorable_input(*exempt: str):
 
 
 def has_unstorable(formdata) -> bool:
-    """True when a name or a value of ``formdata`` (a MultiDict) has a NUL character."""
-    return any(UNSTORABLE in key or any(UNSTORABLE in v for v in values)
-               for key, values in formdata.lists())
+    """True when a name or a value of ``formdata`` (a MultiDict) has a NUL character; of an
+    uploaded file only the name is looked at."""
+    return any(UNSTORABLE in key or any(
+        UNSTORABLE in (v if isinstance(v, str) else getattr(v, "filename", None) or "")
+        for v in values) for key, values in formdata.lists())
 
 
 def _has_nul(field) -> bool:
@@ -139,14 +141,20 @@ class Form(FlaskForm):
         def get_translations(self, form):
             return TRANSLATIONS
 
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        formdata = self.meta.wrap_formdata(self, formdata)
+        # one pass over the posted text; the fields are searched only when it has a NUL
+        self._nul_posted = formdata is not None and has_unstorable(formdata)
+        super().process(formdata, obj, data=data, extra_filters=extra_filters, **kwargs)
+
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
-        return not unstorable_fields(self) and ok
+        return self.storable() and ok
 
     def storable(self) -> bool:
         """True when every input can be stored; marks those that cannot (a draft is saved
         without the other checks)."""
-        return not unstorable_fields(self)
+        return not (self._nul_posted and unstorable_fields(self))
 
 
 class SubForm(wtforms.Form):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
 from gms.competition import EligibilityResult, blocking_failures, run_rules
 from gms.extensions import db
@@ -73,19 +73,30 @@ def save_draft(application: Application, answers: dict, user: User, now: datetim
     commit()
 
 
+# The statements of the submission, built once: building and caching a statement costs more
+# CPU than PostgreSQL spends running it.
+_APPLICATIONS, _ATTACHMENTS = Application.__table__, Attachment.__table__
+_OTHERS_SUBMITTED = select(func.count()).select_from(_APPLICATIONS).where(
+    _APPLICATIONS.c.competition_id == bindparam("call_id"),
+    _APPLICATIONS.c.organisation_id == bindparam("organisation_id"),
+    _APPLICATIONS.c.id != bindparam("application_id"),
+    _APPLICATIONS.c.submitted_at.is_not(None),
+    _APPLICATIONS.c.status != A.WITHDRAWN).scalar_subquery()
+_FACTS = select(_OTHERS_SUBMITTED, _ATTACHMENTS.c.kind).select_from(
+    _APPLICATIONS.outerjoin(_ATTACHMENTS, _ATTACHMENTS.c.application_id == _APPLICATIONS.c.id)
+).where(_APPLICATIONS.c.id == bindparam("application_id"))
+#: the SET clause is given by the parameters' keys
+_SUBMIT_DRAFT = update(_APPLICATIONS).where(
+    _APPLICATIONS.c.id == bindparam("application_id"), _APPLICATIONS.c.status == A.DRAFT)
+_INSERT_CHECKS = insert(EligibilityCheck.__table__)
+
+
 def _facts(application: Application) -> tuple[frozenset[str], int]:
     """What the rules read besides the answers, in one query: the kinds of the application's
     documents, and how many other applications its organisation has submitted to the call."""
-    others = (select(func.count()).select_from(Application).where(
-        Application.competition_id == application.competition_id,
-        Application.organisation_id == application.organisation_id,
-        Application.id != application.id,
-        Application.submitted_at.is_not(None),
-        Application.status != A.WITHDRAWN).scalar_subquery())
-    rows = db.session.execute(
-        select(others, Attachment.kind).select_from(Application)
-        .outerjoin(Attachment, Attachment.application_id == Application.id)
-        .where(Application.id == application.id)).all()
+    rows = db.session.connection().execute(_FACTS, {
+        "call_id": application.competition_id, "application_id": application.id,
+        "organisation_id": application.organisation_id}).all()
     return frozenset(kind for _n, kind in rows if kind is not None), rows[0][0] if rows else 0
 
 
@@ -128,16 +139,15 @@ def submit(application: Application, answers: dict, user: User, now: datetime) -
     number = f"{call.id:03d}-{application.id:05d}"
     # Core statements: the ORM's bookkeeping of these rows costs more than the writes, and
     # the commit expires the application anyway
-    table, conn = Application.__table__, db.session.connection()
-    changed = conn.execute(
-        update(table).where(table.c.id == application.id, table.c.status == A.DRAFT)
-        .values(**_answer_columns(application, answers, now), status=A.SUBMITTED,
-                submitted_at=now, number=number)).rowcount
+    conn = db.session.connection()
+    changed = conn.execute(_SUBMIT_DRAFT, {
+        **_answer_columns(application, answers, now), "status": A.SUBMITTED,
+        "submitted_at": now, "number": number, "application_id": application.id}).rowcount
     if changed != 1:
         db.session.rollback()
         raise ServiceError(_("This application was already submitted."), 409)
     if results:
-        conn.execute(insert(EligibilityCheck.__table__), [
+        conn.execute(_INSERT_CHECKS, [
             {"application_id": application.id, "rule_code": r.code, "passed": r.passed,
              "blocking": r.blocking, "message": r.message, "checked_at": now}
             for r in results])

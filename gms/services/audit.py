@@ -53,6 +53,14 @@ def record(action: str, obj=None, payload: dict | None = None, actor_id: int | N
 _PENDING = "gms.audit.pending"
 
 
+# built once (building a statement costs more CPU than running it)
+_TABLE = AuditEntry.__table__
+_LOCK = text("SELECT pg_advisory_xact_lock(7301)")
+_LAST_HASH = select(_TABLE.c.hash).order_by(_TABLE.c.id.desc()).limit(1)
+_INSERT = insert(_TABLE).returning(_TABLE.c.id, sort_by_parameter_order=True)
+_COLUMNS = tuple(c.key for c in _TABLE.columns if c.key != "id")
+
+
 @event.listens_for(Session, "before_commit")
 def _chain_on_commit(session: Session) -> None:
     """Insert the transaction's entries, each chained to the one before: ids are taken under
@@ -62,18 +70,16 @@ def _chain_on_commit(session: Session) -> None:
     if not pending or transaction is not session.get_transaction():
         return
     session.flush()  # the transaction's own writes first, outside the lock
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(7301)"))
-    prev = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(_LOCK)
+    prev = conn.execute(_LAST_HASH).scalar()
     for entry in pending:
         entry.prev_hash = prev or GENESIS
         entry.hash = prev = _digest(entry.prev_hash, entry)
     # a Core INSERT in chain order (the ORM's unit of work costs more than the write)
-    table = AuditEntry.__table__
-    ids = session.connection().execute(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True),
-        [{c.key: getattr(e, c.key) for c in table.columns if c.key != "id"}
-         for e in pending]).scalars().all()
+    ids = conn.execute(_INSERT, [{c: getattr(e, c) for c in _COLUMNS}
+                                 for e in pending]).scalars().all()
     for entry, ident in zip(pending, ids, strict=True):
         set_committed_value(entry, "id", ident)
 
