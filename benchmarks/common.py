@@ -282,6 +282,38 @@ def tree_cpu_seconds(pid: int) -> float:
     return total
 
 
+def command_cpu_seconds(command: str) -> float:
+    """User + system CPU seconds of every running process named ``command`` (e.g.
+    ``postgres``: the server and all its backends)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            name, rest = stat.read_text().split(" (", 1)[1].rsplit(")", 1)
+        except (OSError, ValueError, IndexError):
+            continue
+        if name == command:
+            fields = rest.split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds the whole machine spent busy (all cores; /proc/stat, idle and I/O wait
+    left out)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + (values[4] if len(values) > 4 else 0)
+    return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_snapshot(server_pid: int) -> dict[str, float]:
+    """CPU seconds so far of gunicorn (``server_pid`` and its workers), PostgreSQL, this
+    process (the load generator) and the whole machine."""
+    return {"gunicorn": tree_cpu_seconds(server_pid),
+            "postgresql": command_cpu_seconds("postgres"),
+            "client": time.process_time(), "machine": machine_busy_seconds()}
+
+
 def forget_queue() -> None:
     """Remove the bench queue's keys from Redis db 5 (best effort)."""
     try:

@@ -227,20 +227,23 @@ async def _drive(base: str, people: list, rounds: int, db_url: str, server_pid: 
         await _phase(sessions, bare_path, 1, 0)  # warm-up: connections, caches
         warm = await _phase(sessions, submit_path, 1, 0)
         phases: dict[str, list[dict]] = {"bare": [], "submit": []}
-        cpu: dict[str, float] = {"bare": 0.0, "submit": 0.0}
+        cpu: dict[str, dict[str, float]] = {"bare": {}, "submit": {}}
         waits = {"bare": WaitSampler(db_url), "submit": WaitSampler(db_url)}
         for i in range(REPEATS):
             for name, path_of in (("bare", bare_path), ("submit", submit_path)):
-                before = common.tree_cpu_seconds(server_pid)
+                before = common.cpu_snapshot(server_pid)
                 with waits[name]:
                     phases[name].append(await _phase(sessions, path_of, rounds,
                                                      1 + i * rounds))
-                cpu[name] += common.tree_cpu_seconds(server_pid) - before
+                for part, seconds in common.cpu_snapshot(server_pid).items():
+                    cpu[name][part] = cpu[name].get(part, 0.0) + seconds - before[part]
         result = {}
         for name in ("bare", "submit"):
             result[name] = _pooled(phases[name])
-            result[name]["gunicorn_cpu_ms_per_request"] = round(
-                cpu[name] * 1000 / max(result[name]["requests"], 1), 1)
+            per_request = {part: round(seconds * 1000 / max(result[name]["requests"], 1), 1)
+                           for part, seconds in cpu[name].items()}
+            result[name]["gunicorn_cpu_ms_per_request"] = per_request["gunicorn"]
+            result[name]["cpu_ms_per_request"] = per_request
             result[name]["postgresql_backends"] = waits[name].summary()
         ratios = sorted(s["throughput_per_s"] / b["throughput_per_s"]
                         for b, s in zip(phases["bare"], phases["submit"], strict=True))

@@ -6,9 +6,7 @@ GMS's catalogs. Forms use :class:`AppTranslations` through their ``Meta``.
 
 from __future__ import annotations
 
-from flask_babel import get_translations
-
-from gms.i18n import _l
+from gms.i18n import _l, translations
 
 
 def ngettext(singular: str, plural: str, n: int = 1) -> str:
@@ -47,10 +45,10 @@ class AppTranslations:
     """The object WTForms asks for ``gettext``/``ngettext``; formatting stays WTForms'."""
 
     def gettext(self, string: str) -> str:
-        return get_translations().gettext(string)
+        return translations().gettext(string)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return get_translations().ngettext(singular, plural, n)
+        return translations().ngettext(singular, plural, n)
 
 
 TRANSLATIONS = AppTranslations()

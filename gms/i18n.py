@@ -6,10 +6,10 @@ from datetime import datetime
 from decimal import Decimal
 
 from babel import numbers
-from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_date, format_time, get_locale, ngettext
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from babel.support import NullTranslations
+from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
+from flask_babel import format_date, format_time, get_locale, get_translations, ngettext
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
 from gms.timeutil import to_local
@@ -18,8 +18,37 @@ from gms.timeutil import to_local
 REGIONAL = {"ru": "ru_KG", "ky": "ky_KG"}
 LANGUAGE_NAMES = {"ky": "Кыргызча", "ru": "Русский", "en": "English"}
 
-__all__ = ["_", "_l", "ngettext", "select_locale", "select_tz", "money", "local_datetime",
-           "init_app"]
+__all__ = ["_", "_l", "ngettext", "translations", "select_locale", "select_tz", "money",
+           "local_datetime", "init_app"]
+
+
+def translations() -> NullTranslations:
+    """The catalog of the current locale: Flask-Babel's ``get_translations()``, kept for the
+    rest of the request (or until ``force_locale`` changes the locale). Flask-Babel finds
+    the locale and the catalog anew on every call, through a dozen context lookups; a page
+    translates hundreds of strings."""
+    if not has_app_context():
+        return get_translations()
+    state = g.get("_flask_babel")
+    kept = getattr(state, "gms_translations", None)
+    if kept is not None and kept[0] is getattr(state, "babel_locale", None):
+        return kept[1]
+    catalog = get_translations()
+    state = g._flask_babel
+    state.gms_translations = (getattr(state, "babel_locale", None), catalog)
+    return catalog
+
+
+def _(string: str, **variables) -> str:
+    """The translation of ``string`` in the current locale, formatted with ``variables``
+    (``%(name)s``), as Flask-Babel's ``gettext``."""
+    text = translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def _l(string: str, **variables) -> LazyString:
+    """``string``, translated when it is shown (for module-level labels and messages)."""
+    return LazyString(_, string, **variables)
 
 
 def select_locale() -> str:
@@ -112,6 +141,13 @@ ACTION_NAMES = {
 
 
 def init_app(app: Flask) -> None:
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda text: translations().ugettext(text),
+        ngettext=lambda singular, plural, n: translations().ungettext(singular, plural, n),
+        pgettext=lambda context, text: translations().upgettext(context, text),
+        npgettext=lambda context, singular, plural, n: translations().unpgettext(
+            context, singular, plural, n),
+        newstyle=True)
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["dt"] = local_datetime
     app.jinja_env.filters["d"] = local_date

@@ -18,7 +18,7 @@ from flask import (
 )
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from gms.extensions import db, login_manager
@@ -55,14 +55,23 @@ def get_or_404(model, ident):
     return obj
 
 
+# built once: every applicant page loads its application this way
+_OWN_APPLICATION = select(Application).options(
+    joinedload(Application.competition),
+    joinedload(Application.organisation).joinedload(Organisation.territory)).where(
+    Application.id == bindparam("application_id"),
+    Application.organisation_id == bindparam("organisation_id"))
+
+
 def own_application(application_id: int) -> Application:
-    """An application of the current applicant's organisation; 404 for anyone else's,
-    so ids cannot be probed."""
-    app = db.session.get(Application, application_id, options=[
-        joinedload(Application.competition),
-        joinedload(Application.organisation).joinedload(Organisation.territory)])
-    if (app is None or current_user.organisation_id is None
-            or app.organisation_id != current_user.organisation_id):
+    """An application of the current applicant's organisation, with its call, organisation
+    and territory; 404 for anyone else's, so ids cannot be probed."""
+    if current_user.organisation_id is None:
+        abort(404)
+    app = db.session.execute(_OWN_APPLICATION, {
+        "application_id": application_id,
+        "organisation_id": current_user.organisation_id}).unique().scalar_one_or_none()
+    if app is None:
         abort(404)
     return app
 
@@ -139,6 +148,9 @@ def flashing_errors():
         flash(exc.message, "error")
 
 
+_ACTIVE_USER = select(User).where(User.id == bindparam("user_id"), User.active.is_(True))
+
+
 def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to continue.")
@@ -146,8 +158,9 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+        if not user_id.isdigit():
+            return None
+        return db.session.execute(_ACTIVE_USER, {"user_id": int(user_id)}).scalar()
 
     @app.route("/lang/<code>")
     def set_language(code: str):
