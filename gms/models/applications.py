@@ -25,9 +25,10 @@ class Application(db.Model):
 
     __tablename__ = "applications"
     #: a call's applications in a status: the ranking, the staff's lists, the counts
+    # (competition_id, status) also serves lookups by call alone
     __table_args__ = (Index("ix_applications_competition_id_status", "competition_id", "status"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    competition_id: Mapped[int] = mapped_column(ForeignKey("competitions.id"), index=True)
+    competition_id: Mapped[int] = mapped_column(ForeignKey("competitions.id"))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     number: Mapped[str | None] = mapped_column(String(40), unique=True)
     status: Mapped[str] = mapped_column(String(20), default=DRAFT, index=True)
@@ -68,9 +69,10 @@ class EligibilityCheck(db.Model):
     """A stored result of one eligibility rule, taken at submission."""
 
     __tablename__ = "eligibility_checks"
+    # the unique (application_id, rule_code) also serves lookups by application
     __table_args__ = (UniqueConstraint("application_id", "rule_code"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
     rule_code: Mapped[str] = mapped_column(String(80))
     passed: Mapped[bool]
     blocking: Mapped[bool]
