@@ -229,26 +229,21 @@ def _http_ok(url: str) -> bool:
         return False
 
 
-#: the production settings (``config/gunicorn.conf.py``: 3 single-threaded workers per core),
-#: with idle keep-alive connections kept 60 s (gunicorn's default is 2 s, after which a client
-#: that waited for the others between two phases would send its next request into a
-#: connection the server is closing)
+#: the production settings: 3 sync workers per core
 GUNICORN_CONF = ROOT / "config" / "gunicorn.conf.py"
-KEEP_ALIVE = 60
 
 
 def gunicorn_settings() -> str:
     """The workers the bench runs, as gunicorn's command line would say it."""
     workers = os.environ.get("GMS_WEB_WORKERS") or 3 * (os.cpu_count() or 1)
-    return f"-c config/gunicorn.conf.py: -w {workers} -k gthread --threads 1, " \
-           f"--keep-alive {KEEP_ALIVE}"
+    return f"-c config/gunicorn.conf.py: -w {workers} -k sync"
 
 
 def start_gunicorn(app_spec: str, env: dict, workdir: Path, port: int | None = None
                    ) -> tuple[Process, str]:
     port = port or free_port()
     cmd = [str(BIN / "gunicorn"), "-c", str(GUNICORN_CONF), "-b", f"127.0.0.1:{port}",
-           "--backlog", "2048", "--keep-alive", str(KEEP_ALIVE), app_spec]
+           "--backlog", "2048", app_spec]
     proc = Process("gunicorn", cmd, env, workdir / "gunicorn.log")
     base = f"http://127.0.0.1:{port}"
     wait_for(lambda: _http_ok(base + "/"), "gunicorn", 90, proc)

@@ -160,10 +160,12 @@ def test_production_example_loads(make_app, tmp_path, monkeypatch):
     assert not (Path(app.instance_path) / "secret_key").exists()
 
 
-def test_gunicorn_settings_one_thread_per_worker_and_a_frozen_heap(monkeypatch):
+def test_gunicorn_settings_sync_workers_frozen_heap_rarer_collections(monkeypatch):
     """config/gunicorn.conf.py, which the README's production profile and the benchmarks
-    use: one-thread gthread workers, three per core unless GMS_WEB_WORKERS says otherwise,
-    and each worker freezes the loaded app's objects out of the garbage collector's scans."""
+    use: sync workers (one request at a time, each connection closed after its response, so
+    that requests spread over the workers), three per core unless GMS_WEB_WORKERS says
+    otherwise; each worker freezes the loaded app's objects out of the garbage collector's
+    scans and collects young objects after 50,000 allocations instead of 700."""
     import gc
     import os
     import runpy
@@ -174,15 +176,77 @@ def test_gunicorn_settings_one_thread_per_worker_and_a_frozen_heap(monkeypatch):
     monkeypatch.delenv("GMS_WEB_WORKERS", raising=False)
     settings = runpy.run_path(str(path))
     assert settings["workers"] == 3 * os.cpu_count()
-    assert (settings["worker_class"], settings["threads"]) == ("gthread", 1)
+    assert settings["worker_class"] == "sync"
     monkeypatch.setenv("GMS_WEB_WORKERS", "5")
     assert runpy.run_path(str(path))["workers"] == 5
     config = Config()
-    for name in ("workers", "worker_class", "threads", "timeout", "post_worker_init"):
+    for name in ("workers", "worker_class", "timeout", "post_worker_init"):
         config.set(name, settings[name])  # each is a setting gunicorn knows
     assert gc.get_freeze_count() == 0
+    threshold = gc.get_threshold()
     try:
         config.post_worker_init(None)
         assert gc.get_freeze_count() > 0
+        assert gc.get_threshold() == (50_000, 20, 100)
     finally:
         gc.unfreeze()
+        gc.set_threshold(*threshold)
+
+
+PID_APP = '''
+import os, time
+
+def app(environ, start_response):
+    time.sleep(0.5)  # a request that keeps its worker busy
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [str(os.getpid()).encode()]
+'''
+
+
+def test_gunicorn_spreads_keep_alive_clients_over_the_workers(tmp_path):
+    """Six clients that each keep their connection open, as the benchmark's and a proxy's do,
+    sending one slow request each at once: with the production settings each of the three
+    workers answers two of them. (With keep-alive, a worker accepts every connection it can
+    and answers them one by one: three or four of the six went to one worker.)"""
+    import collections
+    import concurrent.futures
+    import http.client
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    (tmp_path / "pid_app.py").write_text(PID_APP)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    conf = Path(__file__).parents[1] / "config" / "gunicorn.conf.py"
+    env = {**os.environ, "GMS_WEB_WORKERS": "3"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(conf), "-b", f"127.0.0.1:{port}",
+         "--chdir", str(tmp_path), "pid_app:app"], env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        clients = []
+        deadline = time.monotonic() + 30
+        while len(clients) < 6:  # connect, and wait until the workers answer
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            try:
+                conn.request("GET", "/")
+                conn.getresponse().read()
+                clients.append(conn)
+            except OSError:
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+
+        def ask(conn):
+            conn.request("GET", "/")  # reconnects if the server closed the connection
+            return conn.getresponse().read().decode()
+
+        with concurrent.futures.ThreadPoolExecutor(6) as pool:
+            pids = list(pool.map(ask, clients))
+    finally:
+        server.terminate()
+        server.wait(20)
+    assert sorted(collections.Counter(pids).values()) == [2, 2, 2], pids
