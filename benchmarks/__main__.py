@@ -44,6 +44,9 @@ def run_engine(engine: str, quick: bool, skip: set[str], out: dict,
                       "migration_seconds": common.migration_seconds(engine),
                       "counts": info["counts"], "size": size.__dict__}
     log(f"{engine}: data set ready in {res['dataset']['seconds']} s: {info['counts']}")
+    res["dataset"]["objects_frozen"] = common.settle_heap()
+    log(f"{engine}: {res['dataset']['objects_frozen']:,} objects of this process frozen out of "
+        "the garbage collector's scans")
 
     if "pages" not in skip:
         repeat = 3 if quick else 20

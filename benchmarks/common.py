@@ -3,6 +3,7 @@ the machine's description and the result files."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import platform
@@ -275,6 +276,17 @@ def tree_cpu_seconds(pid: int) -> float:
         if own == pid or int(fields[1]) == pid:
             total += (int(fields[11]) + int(fields[12])) / tick
     return total
+
+
+def settle_heap() -> int:
+    """Collect garbage, then freeze what this process still holds, out of the collector's
+    later scans; return how many objects that is. Building the national data set leaves a
+    large heap in the bench's process, which runs the in-process measurements and the load
+    generator: without this, every collection while they run rescans it (a gunicorn worker
+    freezes its own loaded app the same way, ``config/gunicorn.conf.py``)."""
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()
 
 
 def command_cpu_seconds(command: str) -> float:

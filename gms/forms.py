@@ -13,7 +13,6 @@ from wtforms import (
     EmailField,
     FormField,
     PasswordField,
-    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -27,6 +26,7 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     StopValidation,
+    ValidationError,
 )
 
 from gms.form_messages import TRANSLATIONS
@@ -61,6 +61,22 @@ class IntegerField(wtforms.IntegerField):
         if self.data is not None and len(str(abs(self.data))) > MAX_DIGITS:
             self.data = None
             raise ValueError(self.gettext("Not a valid integer value."))
+
+
+class SelectField(wtforms.SelectField):
+    """WTForms' select. A choice given as ``(value, label)`` pairs is checked against the
+    values directly; WTForms builds an option object for every choice to check one, which
+    was a sixth of a submission's form validation."""
+
+    def pre_validate(self, form):
+        choices = self.choices
+        if (self.process_errors or not self.validate_choice or not isinstance(choices, list)
+                or not all(type(c) is tuple and len(c) == 2 for c in choices)):
+            return super().pre_validate(form)
+        if not any(self.coerce(value) == self.data for value, _label in choices):
+            raise ValidationError(self.invalid_choice_message
+                                  or self.gettext("Not a valid choice."))
+        return None
 
 
 class FieldList(wtforms.FieldList):
