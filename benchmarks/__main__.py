@@ -198,6 +198,15 @@ def markdown(results: dict) -> str:
                        f"database: {s['submitted_in_db']:,} (answered 302: "
                        f"{s['submitted_expected']:,}); bare rows: {s['bare_rows_in_db']:,}; "
                        f"log-in 5xx retried before the phases: {s.get('login_5xx_retried')}.\n")
+            cpu = [[name, *(s[name]["cpu_ms_per_request"].get(k, "") for k in
+                            ("gunicorn", "postgresql", "client", "machine"))]
+                   for name in ("bare", "submit") if "cpu_ms_per_request" in s[name]]
+            if cpu:
+                out.append("CPU per request in the closed-loop rounds, ms (from /proc; the "
+                           "ratio of the last column is what the ratio of throughputs "
+                           "follows when the cores are saturated):\n")
+                out.append(common.md_table(["endpoint", "gunicorn", "PostgreSQL",
+                                            "load generator", "whole machine"], cpu) + "\n")
             for name in ("bare", "submit"):
                 b = s[name].get("postgresql_backends")
                 if b:

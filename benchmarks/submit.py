@@ -13,8 +13,8 @@ submission to ``/applications/<id>/view``, the bare write to ``/bench/bare``.
 Two measurements, in the same server:
 
 * **closed loop** (throughput): each client sends its next request when the previous one is
-  answered, so the server is saturated. Bare, then submit, three times over; the ratio is the
-  median of the three rounds' ratios (the machine is shared, and one round can be unlucky).
+  answered, so the server is saturated. Bare, then submit, five times over; the ratio is the
+  median of the five rounds' ratios (the machine is shared, and a round can be unlucky).
 * **open loop** (latency): requests arrive at a fixed rate, half the bare endpoint's closed-loop
   throughput, spread evenly over the 50 clients, for 10 s. A request's latency runs from the
   moment it was due, so a client held up by a slow answer counts the wait (no coordinated
@@ -35,7 +35,7 @@ from . import common, drafts
 
 CLIENTS = 50
 #: closed-loop rounds (bare then submit, each round)
-REPEATS = 3
+REPEATS = 5
 #: open-loop phase: offered load as a share of the bare throughput, its length, and the most
 #: requests per client it may take (the drafts prepared for it; this caps the rate at 200/s)
 PACED_SHARE, PACED_SECONDS, PACED_PER_CLIENT = 0.5, 10, 40
