@@ -41,3 +41,28 @@ def test_bishkek_time(app):
             assert "17:30" in local_datetime(utc)
         with force_locale("en"):
             assert "5:30" in local_datetime(utc)
+
+
+def test_translations_kept_for_the_request_and_changed_with_the_locale(app):
+    """gms.i18n keeps the request's catalog instead of asking Flask-Babel for every string,
+    and a forced locale (letters, agreements) still gets its own language and gives the
+    request's back after it."""
+    from flask import render_template_string
+
+    from gms.i18n import _, _l, translations
+
+    with app.test_request_context(headers={"Accept-Language": "ru"}):
+        catalog = translations()
+        assert translations() is catalog
+        assert _("Draft saved.") == "Черновик сохранён."
+        lazy = _l("Draft saved.")
+        with force_locale("ky"):
+            assert translations() is not catalog
+            assert _("Draft saved.") == str(lazy) == "Каралама сакталды."
+            assert render_template_string("{{ _('Draft saved.') }}") == "Каралама сакталды."
+        with force_locale("en"):
+            assert _("Draft saved.") == "Draft saved."
+        assert translations() is catalog
+        assert str(lazy) == _("Draft saved.") == "Черновик сохранён."
+        assert render_template_string("{{ _('Draft saved.') }}") == "Черновик сохранён."
+    assert _("Draft saved.") == "Draft saved."  # no app context: the source text
