@@ -279,13 +279,16 @@ def tree_cpu_seconds(pid: int) -> float:
 
 
 def settle_heap() -> int:
-    """Collect garbage, then freeze what this process still holds, out of the collector's
-    later scans; return how many objects that is. Building the national data set leaves a
-    large heap in the bench's process, which runs the in-process measurements and the load
-    generator: without this, every collection while they run rescans it (a gunicorn worker
-    freezes its own loaded app the same way, ``config/gunicorn.conf.py``)."""
+    """Collect garbage, freeze what this process still holds out of the collector's later
+    scans, and collect as rarely as a gunicorn worker does (``config/gunicorn.conf.py``);
+    return how many objects were frozen. Building the national data set leaves a large heap in
+    the bench's process, which runs the in-process measurements (the ranking, the pages) and
+    the load generator: they should run as they would in a worker."""
+    import runpy
+
     gc.collect()
     gc.freeze()
+    gc.set_threshold(*runpy.run_path(str(GUNICORN_CONF))["GC_THRESHOLD"])
     return gc.get_freeze_count()
 
 

@@ -280,15 +280,19 @@ def _ranking_rows(rows, ranks, sheet, thresholded) -> list[RankingRow]:
         if rows and len(rows[0]) != _FIXED:  # a tie-break criterion's mean ends each row
             rows = [row[:_FIXED] for row in rows]
         return [new(RankingRow, (rank, *row, ())) for rank, row in zip(ranks, rows, strict=False)]
-    limits = [Decimal(str(c.threshold)) for c in thresholded]
+    # a criterion's mean comes as a Decimal (PostgreSQL) or a float (SQLite); both compare
+    # exactly with a Decimal
+    limits = [(c.key, Decimal(str(c.threshold))) for c in thresholded]
     out = []
+    append = out.append
     for rank, row in zip(ranks, rows, strict=False):
-        score = row[9] if row[11] is None else row[11]
-        failed = [c.key for c, limit, v in zip(thresholded, limits, row[_FIXED:], strict=False)
-                  if v is not None and Decimal(v) < limit]
-        if overall is not None and score is not None and score < overall:
-            failed.append("overall")
-        out.append(new(RankingRow, (rank, *row[:_FIXED], tuple(failed))))
+        failed = tuple(key for (key, limit), v in zip(limits, row[_FIXED:], strict=False)
+                       if v is not None and v < limit)
+        if overall is not None:
+            score = row[9] if row[11] is None else row[11]
+            if score is not None and score < overall:
+                failed += ("overall",)
+        append(new(RankingRow, (rank, *row[:_FIXED], failed)))
     return out
 
 
