@@ -263,19 +263,23 @@ def start_worker(env: dict, workdir: Path, beat: bool = False) -> Process:
     return proc
 
 
-def tree_cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of process ``pid`` and its children (from /proc)."""
+def _processes():
+    """(pid, command name, parent pid, user + system CPU seconds) of every running process,
+    from /proc."""
     tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            name, rest = stat.read_text().split(" (", 1)[1].rsplit(")", 1)
+        except (OSError, ValueError, IndexError):
             continue
-        own = int(stat.parent.name)
-        if own == pid or int(fields[1]) == pid:
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+        fields = rest.split()
+        cpu = (int(fields[11]) + int(fields[12])) / tick
+        yield int(stat.parent.name), name, int(fields[1]), cpu
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` and its children (from /proc)."""
+    return sum(cpu for own, _name, parent, cpu in _processes() if pid in (own, parent))
 
 
 def settle_heap() -> int:
@@ -295,17 +299,7 @@ def settle_heap() -> int:
 def command_cpu_seconds(command: str) -> float:
     """User + system CPU seconds of every running process named ``command`` (e.g.
     ``postgres``: the server and all its backends)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            name, rest = stat.read_text().split(" (", 1)[1].rsplit(")", 1)
-        except (OSError, ValueError, IndexError):
-            continue
-        if name == command:
-            fields = rest.split()
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+    return sum(cpu for _pid, name, _parent, cpu in _processes() if name == command)
 
 
 def machine_busy_seconds() -> float:

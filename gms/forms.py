@@ -126,8 +126,7 @@ def refuse_unstorable_input(*exempt: str):
 
         if request.method != "POST" or request.endpoint in exempt:
             return None
-        names = [f.filename or "" for _k, fs in request.files.lists() for f in fs]
-        if has_unstorable(request.form) or any(UNSTORABLE in n for n in names):
+        if has_unstorable(request.form) or has_unstorable(request.files):
             return render_template("error.html", message=UNSTORABLE_MESSAGE), 422
         return None
 
