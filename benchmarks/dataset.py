@@ -135,7 +135,7 @@ def build(size: Size, seed: int = 2026, log=print) -> dict:
         Transfer,
         User,
     )
-    from gms.services import audit
+    from gms.services import audit, review_totals
     from gms.services.calls import freeze
     from gms.services.common import registry
     from gms.services.territories import load_reference
@@ -392,6 +392,7 @@ def build(size: Size, seed: int = 2026, log=print) -> dict:
                               "text": "Комиссия пришла к согласованной оценке.",
                               "at": call.deadline_at + timedelta(days=25)})
     counts["assignments"] = bulk(Assignment, assignments)
+    review_totals.refresh_all(db.session.connection())  # the ORM's listener sees no bulk load
     counts["conflict_declarations"] = bulk(Conflict, conflicts)
     counts["scores"] = bulk(Score, scores)
     counts["consensus_reports"] = bulk(ConsensusReport, consensus)

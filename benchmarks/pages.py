@@ -127,7 +127,7 @@ def small_world(n: int) -> dict:
         Transfer,
         User,
     )
-    from gms.services import audit
+    from gms.services import audit, review_totals
     from gms.services.calls import freeze
     from gms.services.territories import load_reference
 
@@ -232,6 +232,7 @@ def small_world(n: int) -> dict:
                         (Conflict, conflicts), (Score, scores), (Award, awards),
                         (Grant, grants), (Tranche, tranches), (Transfer, transfers)):
         bulk(model, rows)
+    review_totals.refresh_all(db.session.connection())  # the ORM's listener sees no bulk load
     bulk(OutboxMessage, [{"id": ids.take(OutboxMessage), "key": f"world:{i}",
                           "recipient": "applicant@world.bench", "subject": "Письмо",
                           "body": "Текст письма.", "created_at": now,

@@ -41,6 +41,7 @@ def build(n: int, rng: random.Random) -> int:
     """A call in evaluation with ``n`` eligible applications, 3 submitted sheets each."""
     from gms.extensions import db
     from gms.models import Application, Assignment, Competition, Organisation, User
+    from gms.services import review_totals
     from gms.services.calls import freeze
 
     now = datetime.now(UTC)
@@ -77,6 +78,8 @@ def build(n: int, rng: random.Random) -> int:
                               (Assignment, sheets, 10000)):
         for start in range(0, len(rows), step):
             db.session.execute(insert(table), rows[start:start + step])
+    review_totals.refresh(db.session.connection(),  # the ORM's listener sees no bulk load
+                          select(Application.id).where(Application.competition_id == call.id))
     db.session.commit()
     with db.engine.begin() as conn:
         common.fix_sequences(conn)

@@ -108,7 +108,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
 
     from gms import cli, i18n, web
-    from gms.services import throttle
+    from gms.services import review_totals, throttle  # noqa: F401 (its session listeners)
     from gms.tasks import celery_init_app
 
     # one Babel per app: its message domain caches catalogs, which differ with the plugins

@@ -11,7 +11,7 @@ from .commission import (
     Meeting,
     MemberLink,
 )
-from .evaluation import Appeal, Assignment, Award, ConsensusReport, Score
+from .evaluation import Appeal, Assignment, Award, ConsensusReport, ReviewTotals, Score
 from .money import Contribution, Grant, GrantDocument, GrantReport, Tranche, Transfer
 from .people import ORG_KINDS, ROLES, Organisation, RecoveryCode, Territory, User
 from .system import AuditEntry, OutboxMessage
@@ -21,6 +21,6 @@ __all__ = [
     "Award", "Score", "ORG_KINDS", "ROLES", "Organisation", "RecoveryCode", "Territory", "User",
     "AuditEntry",
     "OutboxMessage", "COMMISSION_ROLES", "SCORING_ROLES", "AssignmentRun", "CommissionMember",
-    "Conflict", "MemberLink", "Appeal", "ConsensusReport", "Meeting",
+    "Conflict", "MemberLink", "Appeal", "ConsensusReport", "Meeting", "ReviewTotals",
     "Contribution", "Grant", "GrantDocument", "GrantReport", "Tranche", "Transfer",
 ]

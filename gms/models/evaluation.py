@@ -51,6 +51,24 @@ class Score(db.Model):
     comment: Mapped[str | None] = mapped_column(Text)
 
 
+class ReviewTotals(db.Model):
+    """An application's score sheets summed up: kept current in each transaction that changes
+    its sheets (:mod:`gms.services.review_totals`), so that a ranking reads one row per
+    application rather than aggregating every sheet of the call."""
+
+    __tablename__ = "review_totals"
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), primary_key=True,
+                                                autoincrement=False)
+    #: submitted sheets
+    reviews: Mapped[int] = mapped_column(default=0)
+    #: pending or submitted sheets
+    assigned: Mapped[int] = mapped_column(default=0)
+    #: the mean of the submitted totals, unrounded (NULL with none submitted)
+    mean: Mapped[Decimal | None] = mapped_column(Numeric())
+    #: the highest submitted total less the lowest
+    spread: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
+
+
 class Award(db.Model):
     """The decision on one ranked application: funded, reserve or not funded."""
 

@@ -18,6 +18,7 @@ from gms.models import (
     Award,
     Competition,
     ConsensusReport,
+    ReviewTotals,
     Score,
     User,
 )
@@ -179,35 +180,15 @@ def _exact_decimals() -> bool:
 
 
 def _two_places(expr):
-    """``expr`` rounded half up to 0.01 in SQL, where that is exact (PostgreSQL's numeric)."""
-    return func.round(expr, 2, type_=Numeric(14, 2)) if _exact_decimals() else expr
+    """``expr`` rounded half up to 0.01 in SQL, where that is exact (PostgreSQL's numeric);
+    SQLite's float is formatted to 0.01 on the way out."""
+    return (func.round(expr, 2, type_=Numeric(14, 2)) if _exact_decimals()
+            else type_coerce(expr, Numeric(14, 2)))
 
 
 def _comparable(expr):
     """``expr`` as the row will show it (to 0.01), for comparisons made in SQL."""
     return expr if _exact_decimals() else func.round(expr, 2)
-
-
-def _call_totals(condition):
-    """Per ranked application of the calls matching ``condition``: the mean and spread of the
-    submitted totals, the number of submitted and of assigned (pending or submitted) sheets.
-    Only those calls' assignments are read, whatever else the table holds."""
-    return (select(Assignment.application_id.label("aid"),
-                   *_aggregates(Assignment.status == "submitted"))
-            .join(Application, Application.id == Assignment.application_id)
-            .where(condition, Application.status.in_(RANKED_STATUSES))
-            .group_by(Assignment.application_id).subquery())
-
-
-def _aggregates(submitted, assigned_statuses=("pending", "submitted")):
-    """Over an application's score sheets: the mean and spread of the submitted totals, the
-    number of submitted and of assigned (pending or submitted) sheets."""
-    total = Assignment.total
-    return (func.avg(total).filter(submitted).label("mean"),
-            (func.max(total).filter(submitted) - func.min(total).filter(submitted)
-             ).label("spread"),
-            func.count().filter(submitted).label("reviews"),
-            func.count().filter(Assignment.status.in_(assigned_statuses)).label("assigned"))
 
 
 def _ranking_select(call: Competition):
@@ -217,7 +198,6 @@ def _ranking_select(call: Competition):
 
     sheet = sheet_for(call)
     in_call = Application.competition_id == call.id
-    totals = _call_totals(in_call)
     tie_key = tie_break_criterion(call, sheet)
     thresholded = [c for c in sheet.criteria if c.threshold is not None]
     averaged = thresholded + [c for c in sheet.criteria if c.key == tie_key]
@@ -232,9 +212,9 @@ def _ranking_select(call: Competition):
                    Application.status.in_(RANKED_STATUSES))
             .group_by(Assignment.application_id).subquery())
     crit_cols = [per.c[f"c_{i}"] for i in range(len(averaged))] if per is not None else []
-    score = func.coalesce(ConsensusReport.score, totals.c.mean)
+    score = func.coalesce(ConsensusReport.score, ReviewTotals.mean)
     limit = call.divergence_limit
-    diverges = (case((_comparable(totals.c.spread) > literal(limit, Numeric(8, 2)), True),
+    diverges = (case((_comparable(ReviewTotals.spread) > literal(limit, Numeric(8, 2)), True),
                      else_=False) if limit is not None else false())
     q = (select(Application.id.label("application_id"), Application.number.label("number"),
                 Application.title.label("title"),
@@ -243,13 +223,13 @@ def _ranking_select(call: Competition):
                 func.coalesce(Application.requested_amount, 0).label("requested_amount"),
                 # naive: RankingRow.submitted_at adds the zone when read, not 100,000 times
                 type_coerce(Application.submitted_at, DateTime()).label("submitted_utc"),
-                func.coalesce(totals.c.reviews, 0).label("reviews"),
-                func.coalesce(totals.c.assigned, 0).label("assigned"),
-                _two_places(totals.c.mean).label("mean"), totals.c.spread.label("spread"),
+                func.coalesce(ReviewTotals.reviews, 0).label("reviews"),
+                func.coalesce(ReviewTotals.assigned, 0).label("assigned"),
+                _two_places(ReviewTotals.mean).label("mean"), ReviewTotals.spread.label("spread"),
                 ConsensusReport.score.label("consensus"), diverges.label("diverges"),
                 *[c.label(f"crit_{i}") for i, c in enumerate(crit_cols)])
          .join(Organisation, Organisation.id == Application.organisation_id)
-         .outerjoin(totals, totals.c.aid == Application.id)
+         .outerjoin(ReviewTotals, ReviewTotals.application_id == Application.id)
          .outerjoin(ConsensusReport, ConsensusReport.application_id == Application.id)
          .where(in_call, Application.status.in_(RANKED_STATUSES)))
     if per is not None:
@@ -365,19 +345,19 @@ def needing_consensus(calls: list[Competition], limit: int
     if not calls:
         return []
     by_id = {c.id: c for c in calls}
-    totals = _call_totals(Application.competition_id.in_(list(by_id)))
     rows = db.session.execute(
         select(Application.competition_id, Application.id, Application.number,
-               totals.c.spread)
-        .join(totals, totals.c.aid == Application.id)
+               ReviewTotals.spread)
+        .join(ReviewTotals, ReviewTotals.application_id == Application.id)
         .join(Competition, Competition.id == Application.competition_id)
         .outerjoin(ConsensusReport, ConsensusReport.application_id == Application.id)
         # the calls again on the outer rows: without it PostgreSQL misjudges the anti-join
         # with consensus_reports and loops over every application (9 s at 20,000)
         .where(Application.competition_id.in_(list(by_id)), ConsensusReport.id.is_(None),
+               Application.status.in_(RANKED_STATUSES),
                Competition.divergence_limit.is_not(None),
-               _comparable(totals.c.spread) > Competition.divergence_limit)
-        .order_by(Application.competition_id, totals.c.mean.desc(),
+               _comparable(ReviewTotals.spread) > Competition.divergence_limit)
+        .order_by(Application.competition_id, ReviewTotals.mean.desc(),
                   Application.requested_amount, Application.submitted_at, Application.id)
         .limit(limit)).all()
     return [(by_id[cid], ConsensusNeeded(aid, number, spread))
