@@ -86,13 +86,21 @@ def reading_tables(rules: Iterable, tables: Iterable[str]) -> list:
     """``rules`` (:class:`~gms.competition.EligibilityRule`) whose checks see the answers
     with ``tables`` as lists of rows (:func:`with_tables`)."""
     tables = tuple(tables)
+    last: list = [(None, None)]  # the application last checked, with its shaped copy
+
+    def shaped_application(application):
+        seen, copy = last[0]  # one read: another thread may replace the pair meanwhile
+        if seen is not application:  # the rules check one application after another
+            copy = dataclasses.replace(
+                application, answers=with_tables(application.answers, tables))
+            last[0] = application, copy
+        return copy
 
     def shaped(rule):
         check = rule.check
 
         def checked(application):
-            return check(dataclasses.replace(
-                application, answers=with_tables(application.answers, tables)))
+            return check(shaped_application(application))
 
         return dataclasses.replace(rule, check=checked)
 

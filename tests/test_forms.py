@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 from werkzeug.datastructures import MultiDict
+from wtforms import FormField, StringField
+from wtforms.validators import DataRequired
 
-from gms.forms import SelectField, SubForm
+from gms.forms import MAX_PROTOTYPES, FieldList, SelectField, SubForm
 
 
 def _form(choices, posted, coerce=str):
@@ -42,3 +44,56 @@ def test_select_message_of_the_field_wins():
 
     form = Form(formdata=MultiDict({"pick": "b"}))
     assert not form.validate() and form.pick.errors == ["Pick A."]
+
+
+class Row(SubForm):
+    cell = SelectField("Cell", choices=[("a", "A"), ("b", "B")], render_kw={"class": "c"})
+
+
+class Table(SubForm):
+    name = StringField("Name", validators=[DataRequired()])
+    rows = FieldList(FormField(Row), min_entries=1)
+
+
+def test_fields_bound_by_copying_are_each_forms_own():
+    """Fields are copied from a prototype: each form's are separate objects, bound to it,
+    and what one form's view changes (choices, keywords, flags) stays with it."""
+    first = Table(formdata=MultiDict({"name": "x", "rows-0-cell": "a"}))
+    second = Table(formdata=MultiDict({"rows-0-cell": "b"}))
+    assert first.name is not second.name
+    assert (first.name._form, second.name._form) == (first, second)
+    assert (first.name.meta, second.name.meta) == (first.meta, second.meta)
+    assert (first.name.data, second.name.data) == ("x", None)
+    assert first.validate() and not second.validate()
+    assert first.name.errors == [] and second.name.errors == ["This field is required."]
+    assert first.name.flags.required and second.name.flags.required
+
+    cell = first.rows[0].form.cell
+    cell.choices.append(("z", "Z"))
+    cell.render_kw["class"] = "changed"
+    first.name.flags.required = False
+    third = Table(formdata=MultiDict({"rows-0-cell": "z"}))
+    assert third.rows[0].form.cell.choices == [("a", "A"), ("b", "B")]
+    assert third.rows[0].form.cell.render_kw == {"class": "c"}
+    assert third.name.flags.required
+    assert not third.validate() and third.rows[0].form.cell.errors == ["Not a valid choice."]
+
+
+def test_a_long_table_binds_every_row_and_keeps_few_prototypes():
+    rows = MAX_PROTOTYPES + 40
+    form = Table(formdata=MultiDict({"name": "x", **{f"rows-{i}-cell": "ab"[i % 2]
+                                                     for i in range(rows)}}))
+    assert [e.form.cell.data for e in form.rows] == ["ab"[i % 2] for i in range(rows)]
+    assert [e.form.cell.name for e in form.rows][-1] == f"rows-{rows - 1}-cell"
+    assert form.validate()
+    assert len(Row.cell._gms_prototypes) == MAX_PROTOTYPES
+
+
+def test_the_csrf_token_is_bound_for_each_form(app):
+    from gms.forms import LoginForm
+
+    with app.test_request_context():
+        a, b = LoginForm(meta={"csrf": True}), LoginForm(meta={"csrf": True})
+        assert a.csrf_token is not b.csrf_token
+        assert a.csrf_token.csrf_impl is not b.csrf_token.csrf_impl
+        assert a.email is not b.email and a.email.label is b.email.label  # copied
