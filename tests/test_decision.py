@@ -60,6 +60,11 @@ def test_divergence_needs_consensus_which_replaces_the_mean(app, clock):
         with pytest.raises(ServiceError, match="Only the rapporteur"):
             commission.record_consensus(db.session.get(Application, a), m2, "12", "x", clock())
         m1 = db.session.get(User, ids["m1"])
+        # m1 scored it but never declared on it: no consensus before the declaration
+        with pytest.raises(ServiceError, match="no conflict of interest"):
+            commission.record_consensus(db.session.get(Application, a), m1, "12", "x", clock())
+        commission.declare_for_consensus(db.session.get(Application, a), m1, conflict=False,
+                                         reason="", now=clock())
         with pytest.raises(ServiceError, match="between 0 and 25"):
             commission.record_consensus(db.session.get(Application, a), m1, "30", "x", clock())
         commission.record_consensus(db.session.get(Application, a), m1, "12,5",

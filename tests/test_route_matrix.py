@@ -170,6 +170,15 @@ TABLE: dict[str, Route] = {
     "/review/consensus/<int:application_id>": Route(
         "review.consensus", BOTH, frozenset({"member_assigned"}), app_id("app_eval_a"),
         data=lambda w: {"score": "70", "text": "The commission agreed."}),
+    # B's application: the rapporteur has not declared on it, so sees only the declaration
+    # form, and a consensus sent is refused (403, nothing written)
+    "/review/consensus/<int:application_id>#undeclared": Route(
+        "review.consensus", BOTH, frozenset({"member_assigned"}), app_id("app_eval_b"),
+        data=lambda w: {"score": "70", "text": "Agreed without declaring."},
+        ok_status=(200, 403)),
+    "/review/consensus/<int:application_id>/declare": Route(
+        "review.consensus_declare", POST, frozenset({"member_assigned"}), app_id("app_eval_b"),
+        data=lambda w: {"conflict": "no"}),
     # -------------------------------------------------------------------------- staff
     "/staff/": Route("staff.calls", GET, ANY_STAFF_FINANCE),
     "/staff/outbox": Route("staff.outbox", GET, STAFF),
@@ -484,3 +493,21 @@ def test_conflicted_member_cannot_see_the_score_sheet(world):
     assert world.send("member_conflicted", "GET", other)[0].status_code == 404
     assert world.send("member_assigned", "GET", other)[0].status_code == 200
 
+
+
+def test_undeclared_rapporteur_sees_only_the_declaration_form(world):
+    """The rapporteur has declared on A's application (assigned to it), not on B's: B's
+    consensus page shows the declaration form and no score sheet, and a consensus sent
+    before declaring is refused with nothing written."""
+    page = world.url(TABLE["/review/consensus/<int:application_id>#undeclared"])
+    response, changed = world.send("member_assigned", "GET", page)
+    body = response.get_data(as_text=True)
+    assert (response.status_code, changed) == (200, [])
+    assert "Declaration of conflict of interest" in body
+    assert "Individual score sheets" not in body and 'name="score"' not in body
+    response, changed = world.send("member_assigned", "POST", page,
+                                   {"score": "70", "text": "Agreed without declaring."})
+    assert (response.status_code, changed) == (403, [])
+    own = world.url(TABLE["/review/consensus/<int:application_id>"])
+    assert "Individual score sheets" in world.send(
+        "member_assigned", "GET", own)[0].get_data(as_text=True)

@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from gms.competition.assignment import plan_assignment
 from gms.extensions import db
@@ -215,6 +216,32 @@ def is_blocked(application: Application, user_id: int) -> bool:
     return (application.id, user_id) in blocked_pairs([application], [user_id])
 
 
+def barred_applications(application_ids: list[int], user_id: int) -> set[int]:
+    """Those of ``application_ids`` a conflict of interest bars the member from (as
+    :func:`is_blocked`): one query, then three per call, whatever the number of
+    applications."""
+    if not application_ids:
+        return set()
+    applications = db.session.scalars(select(Application).where(
+        Application.id.in_(application_ids))
+        .options(db.joinedload(Application.competition),
+                 db.joinedload(Application.organisation).joinedload(Organisation.territory))
+        .order_by(Application.id)).all()
+    by_call: dict[int, list[Application]] = {}
+    for application in applications:
+        by_call.setdefault(application.competition_id, []).append(application)
+    # detect() reads the first application's call for all: one call at a time
+    return {aid for group in by_call.values()
+            for aid, _uid in blocked_pairs(group, [user_id])}
+
+
+def declared_conflicts(application: Application) -> list[User]:
+    """The members who declared a conflict of interest on the application, by name."""
+    return db.session.scalars(select(User).join(Conflict, Conflict.user_id == User.id).where(
+        Conflict.application_id == application.id, Conflict.source == "declared",
+        Conflict.status == "conflict").order_by(User.name)).all()
+
+
 def declaration(application: Application, user_id: int) -> Conflict | None:
     """The member's own declaration on the application, if made."""
     return db.session.scalar(select(Conflict).where(
@@ -227,20 +254,59 @@ def declare(assignment: Assignment, *, conflict: bool, reason: str, now: datetim
 
     A conflict recuses the member from this application (the assignment is ``recused``).
     """
+    _declare(assignment.application, assignment.reviewer_id, conflict=conflict, reason=reason,
+             now=now, assignment=assignment)
+    commit()
+
+
+CONSENSUS_ROLES = ("rapporteur", "chair")
+
+
+def declare_for_consensus(application: Application, member: User, *, conflict: bool,
+                          reason: str, now: datetime) -> None:
+    """The call's rapporteur or chair declares, before seeing the score sheets of an
+    application, whether a conflict of interest exists: the declaration a consensus needs.
+
+    It is the same declaration as a member's on an assigned application (one per member and
+    application, :func:`declaration`): made here, it also answers for the member's assignment
+    on it, which a conflict recuses; made there already, nothing is declared here.
+    """
+    if role_of(application.competition, member.id) not in CONSENSUS_ROLES:
+        raise ServiceError(_("Only the rapporteur or the chair records a consensus."), 403)
+    assignment = db.session.scalar(select(Assignment).where(
+        Assignment.application_id == application.id, Assignment.reviewer_id == member.id,
+        Assignment.status.in_(("pending", "submitted"))))
+    _declare(application, member.id, conflict=conflict, reason=reason, now=now,
+             assignment=assignment, context="consensus")
+    commit()
+
+
+def _declare(application: Application, user_id: int, *, conflict: bool, reason: str,
+             now: datetime, assignment: Assignment | None, context: str | None = None) -> None:
+    """Add the declaration and its audit entry (the caller commits); a conflict recuses
+    ``assignment``, the member's assignment on the application if any."""
     reason = (reason or "").strip()
-    if declaration(assignment.application, assignment.reviewer_id) is not None:
+    if declaration(application, user_id) is not None:
         raise ServiceError(_("You have already declared on this application."), 409)
     if conflict and not reason:
         raise ServiceError(_("Describe the conflict of interest."))
-    db.session.add(Conflict(application_id=assignment.application_id,
-                            user_id=assignment.reviewer_id, source="declared",
-                            status="conflict" if conflict else "none", reason=reason, at=now))
-    if conflict:
+    db.session.add(Conflict(application_id=application.id, user_id=user_id,
+                            source="declared", status="conflict" if conflict else "none",
+                            reason=reason, at=now))
+    try:  # the same declaration sent twice at once: the second meets the unique key
+        db.session.flush()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise ServiceError(_("You have already declared on this application."), 409) from exc
+    if conflict and assignment is not None:
         assignment.status = "recused"
-    audit.record("conflict.declared", assignment, {
-        "application_id": assignment.application_id, "conflict": conflict, "reason": reason},
-        actor_id=assignment.reviewer_id)
-    commit()
+    payload = {"application_id": application.id, "conflict": conflict, "reason": reason}
+    if context is not None:
+        payload["context"] = context
+        if assignment is not None:
+            payload["assignment_id"] = assignment.id
+    audit.record("conflict.declared", assignment if assignment is not None else application,
+                 payload, actor_id=user_id)
 
 
 def override(application: Application, user_id: int, reason: str, staff: User,
@@ -354,7 +420,8 @@ def reopen(assignment: Assignment, chair: User, reason: str) -> None:
 def record_consensus(application: Application, rapporteur: User, score, text: str,
                      now: datetime) -> None:
     """The rapporteur (or the chair) records the consensus score and text of an application
-    whose members' scores diverge."""
+    whose members' scores diverge, once declared free of a conflict of interest on it
+    (:func:`declare_for_consensus`, or their declaration as a member assigned to it)."""
     from decimal import Decimal, InvalidOperation
 
     from gms.models import ConsensusReport
@@ -362,10 +429,14 @@ def record_consensus(application: Application, rapporteur: User, score, text: st
     from .calls import sheet_for
 
     call = application.competition
-    if role_of(call, rapporteur.id) not in ("rapporteur", "chair"):
+    if role_of(call, rapporteur.id) not in CONSENSUS_ROLES:
         raise ServiceError(_("Only the rapporteur or the chair records a consensus."), 403)
     if is_blocked(application, rapporteur.id):
         raise ServiceError(_("A conflict of interest bars you from this application."), 403)
+    mine = declaration(application, rapporteur.id)
+    if mine is None or mine.status != "none":
+        raise ServiceError(_("Declare first that you have no conflict of interest with this "
+                             "application."), 403)
     if call.status != C.EVALUATION:
         raise ServiceError(_("Consensus is recorded during evaluation."), 409)
     try:

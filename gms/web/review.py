@@ -44,6 +44,10 @@ ERRORS = {
     "comment_required": _l("A comment is required for a score this low."),
 }
 
+CONFLICT_DECLARED = _l("You declared a conflict of interest with this application, so you do "
+                       "not see its score sheets and cannot record its consensus: the chair "
+                       "or another rapporteur records it.")
+
 
 @bp.route("/")
 @roles_required("commission")
@@ -177,21 +181,37 @@ def score(assignment_id: int):
         anonymous=identity_hidden(call)), status
 
 
-@bp.route("/consensus/<int:application_id>", methods=["GET", "POST"])
-@roles_required("commission")
-def consensus(application_id: int):
-    """The rapporteur's (or chair's) page for an application whose scores diverge."""
+def _consensus_application(application_id: int) -> tuple[Application, bool]:
+    """An application of a call on whose commission the current user is the rapporteur or
+    the chair (404 otherwise), that no conflict of interest bars them from (403, saying so),
+    and whether they have declared on it (free of conflict, then)."""
     application = db.session.get(Application, application_id)
     if application is None:
         abort(404)
-    call = application.competition
-    if commission.role_of(call, current_user.id) not in ("rapporteur", "chair") or (
-            commission.is_blocked(application, current_user.id)):
+    if commission.role_of(application.competition, current_user.id) not in (
+            commission.CONSENSUS_ROLES):
         abort(404)
+    mine = commission.declaration(application, current_user.id)
+    if mine is not None and mine.status == "conflict":
+        raise ServiceError(str(CONFLICT_DECLARED), 403)
+    if commission.is_blocked(application, current_user.id):
+        raise ServiceError(_("A conflict of interest bars you from this application."), 403)
+    return application, mine is not None
+
+
+@bp.route("/consensus/<int:application_id>", methods=["GET", "POST"])
+@roles_required("commission")
+def consensus(application_id: int):
+    """The rapporteur's (or chair's) page for an application whose scores diverge. Nothing
+    of the scores is shown before they declare themselves free of a conflict of interest on
+    the application (as a member assigned to it, or here)."""
+    application, declared = _consensus_application(application_id)
+    call = application.competition
+    status = 200
     if request.method == "POST" and has_unstorable(request.form):  # shown again, not saved
         flash(str(UNSTORABLE_MESSAGE), "error")
     elif request.method == "POST":
-        try:
+        try:  # the service refuses a consensus sent before the declaration
             commission.record_consensus(application, current_user, request.form.get("score"),
                                         request.form.get("text", "")[:10000],
                                         timeutil.utcnow())
@@ -199,19 +219,45 @@ def consensus(application_id: int):
             return redirect(url_for("review.consensus", application_id=application.id))
         except ServiceError as exc:
             flash(exc.message, "error")
+            if not declared:
+                status = exc.status
+    if not declared:
+        return render_template("review/consensus.html", application=application, call=call,
+                               declared=False, anonymous=identity_hidden(call)), status
     sheets = db.session.scalars(select(Assignment).where(
         Assignment.application_id == application.id, Assignment.status == "submitted")
         .options(db.joinedload(Assignment.reviewer))).all()
     report = db.session.scalar(select(ConsensusReport).where(
         ConsensusReport.application_id == application.id))
     return render_template("review/consensus.html", application=application, call=call,
-                           sheets=sheets, report=report, sheet=sheet_for(call),
+                           declared=True, sheets=sheets, report=report, sheet=sheet_for(call),
                            means=evaluation.criterion_means(application),
+                           conflicted=commission.declared_conflicts(application),
                            anonymous=identity_hidden(call), form=request.form)
 
 
+@bp.route("/consensus/<int:application_id>/declare", methods=["POST"])
+@roles_required("commission")
+def consensus_declare(application_id: int):
+    """The rapporteur's (or chair's) declaration of conflict of interest before a consensus."""
+    application, _declared = _consensus_application(application_id)
+    conflict = request.form.get("conflict") == "yes"
+    try:
+        commission.declare_for_consensus(application, current_user, conflict=conflict,
+                                         reason=request.form.get("reason", "")[:5000],
+                                         now=timeutil.utcnow())
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("review.consensus", application_id=application.id))
+    if conflict:
+        flash(str(CONFLICT_DECLARED), "info")
+        return redirect(url_for("review.assignments"))
+    return redirect(url_for("review.consensus", application_id=application.id))
+
+
 def consensus_needed(user) -> list:
-    """Applications waiting for this rapporteur's or chair's consensus, across their calls."""
+    """Applications waiting for this rapporteur's or chair's consensus, across their calls,
+    but for those a conflict of interest bars them from."""
     from gms.models import CommissionMember, Competition
 
     calls = db.session.scalars(select(Competition).join(
@@ -219,4 +265,8 @@ def consensus_needed(user) -> list:
         CommissionMember.user_id == user.id,
         CommissionMember.role.in_(("rapporteur", "chair")),
         Competition.status == "evaluation")).all()
-    return evaluation.needing_consensus(calls, current_app.config["PER_PAGE"])
+    rows = evaluation.needing_consensus(calls, current_app.config["PER_PAGE"])
+    # not those a conflict of interest bars this person from: the chair or another
+    # rapporteur records them (the queries grow with the calls, not with the rows)
+    barred = commission.barred_applications([r.application_id for _c, r in rows], user.id)
+    return [(c, r) for c, r in rows if r.application_id not in barred]
