@@ -63,8 +63,9 @@ class ReviewTotals(db.Model):
     reviews: Mapped[int] = mapped_column(default=0)
     #: pending or submitted sheets
     assigned: Mapped[int] = mapped_column(default=0)
-    #: the mean of the submitted totals, unrounded (NULL with none submitted)
-    mean: Mapped[Decimal | None] = mapped_column(Numeric())
+    #: the sum of the submitted totals (NULL with none submitted): exact on every engine, so
+    #: the mean (this over ``reviews``) is worked out where it is read
+    total_sum: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     #: the highest submitted total less the lowest
     spread: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
 

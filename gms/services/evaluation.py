@@ -7,7 +7,18 @@ from decimal import ROUND_HALF_UP, Decimal
 from itertools import count
 from typing import NamedTuple
 
-from sqlalchemy import DateTime, Numeric, case, false, func, literal, select, type_coerce
+from sqlalchemy import (
+    DateTime,
+    Float,
+    Numeric,
+    case,
+    cast,
+    false,
+    func,
+    literal,
+    select,
+    type_coerce,
+)
 
 from gms.competition import FUNDED, AwardDecision, RankedApplication
 from gms.extensions import db
@@ -186,6 +197,13 @@ def _two_places(expr):
             else type_coerce(expr, Numeric(14, 2)))
 
 
+def _mean():
+    """An application's mean submitted total from its review totals: numeric division on
+    PostgreSQL (exact to 16 digits or more, like ``avg``), float division on SQLite."""
+    total = ReviewTotals.total_sum if _exact_decimals() else cast(ReviewTotals.total_sum, Float)
+    return total / func.nullif(ReviewTotals.reviews, 0)
+
+
 def _comparable(expr):
     """``expr`` as the row will show it (to 0.01), for comparisons made in SQL."""
     return expr if _exact_decimals() else func.round(expr, 2)
@@ -212,7 +230,8 @@ def _ranking_select(call: Competition):
                    Application.status.in_(RANKED_STATUSES))
             .group_by(Assignment.application_id).subquery())
     crit_cols = [per.c[f"c_{i}"] for i in range(len(averaged))] if per is not None else []
-    score = func.coalesce(ConsensusReport.score, ReviewTotals.mean)
+    mean = _mean()
+    score = func.coalesce(ConsensusReport.score, mean)
     limit = call.divergence_limit
     diverges = (case((_comparable(ReviewTotals.spread) > literal(limit, Numeric(8, 2)), True),
                      else_=False) if limit is not None else false())
@@ -225,7 +244,7 @@ def _ranking_select(call: Competition):
                 type_coerce(Application.submitted_at, DateTime()).label("submitted_utc"),
                 func.coalesce(ReviewTotals.reviews, 0).label("reviews"),
                 func.coalesce(ReviewTotals.assigned, 0).label("assigned"),
-                _two_places(ReviewTotals.mean).label("mean"), ReviewTotals.spread.label("spread"),
+                _two_places(mean).label("mean"), ReviewTotals.spread.label("spread"),
                 ConsensusReport.score.label("consensus"), diverges.label("diverges"),
                 *[c.label(f"crit_{i}") for i, c in enumerate(crit_cols)])
          .join(Organisation, Organisation.id == Application.organisation_id)
@@ -357,7 +376,7 @@ def needing_consensus(calls: list[Competition], limit: int
                Application.status.in_(RANKED_STATUSES),
                Competition.divergence_limit.is_not(None),
                _comparable(ReviewTotals.spread) > Competition.divergence_limit)
-        .order_by(Application.competition_id, ReviewTotals.mean.desc(),
+        .order_by(Application.competition_id, _mean().desc(),
                   Application.requested_amount, Application.submitted_at, Application.id)
         .limit(limit)).all()
     return [(by_id[cid], ConsensusNeeded(aid, number, spread))

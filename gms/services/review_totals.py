@@ -1,7 +1,9 @@
 """Each application's review totals, kept current as its score sheets change.
 
 A ranking needs, per application, the mean and spread of the submitted sheets' totals and the
-numbers of submitted and assigned sheets. Aggregating every sheet of a national call on each
+numbers of submitted and assigned sheets. The table keeps their sum (the mean is the sum over
+the submitted sheets, worked out where it is read: a stored mean would be rounded differently
+by each engine). Aggregating every sheet of a national call on each
 ranking (300,000 sheets for 100,000 applications) took PostgreSQL half a second; the
 ``review_totals`` table holds the result instead, one row per application with sheets.
 
@@ -34,10 +36,10 @@ _AGGREGATES = (
     select(Assignment.application_id,
            func.count(_TOTAL),  # a submitted sheet always has its total
            func.count(case((Assignment.status.in_(("pending", "submitted")), 1))),
-           func.avg(_TOTAL),
+           func.sum(_TOTAL),
            func.max(_TOTAL) - func.min(_TOTAL))
     .group_by(Assignment.application_id))
-_COLUMNS = ("application_id", "reviews", "assigned", "mean", "spread")
+_COLUMNS = ("application_id", "reviews", "assigned", "total_sum", "spread")
 _TABLE = ReviewTotals.__table__
 #: one lock per application, taken in the array's order (unnest keeps it); the two-key
 #: advisory locks are a key space apart from the audit chain's one-key lock

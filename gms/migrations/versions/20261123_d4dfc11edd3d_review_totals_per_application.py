@@ -24,18 +24,18 @@ def upgrade():
     sa.Column('application_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('reviews', sa.Integer(), nullable=False),
     sa.Column('assigned', sa.Integer(), nullable=False),
-    sa.Column('mean', sa.Numeric(), nullable=True),
+    sa.Column('total_sum', sa.Numeric(precision=12, scale=2), nullable=True),
     sa.Column('spread', sa.Numeric(precision=8, scale=2), nullable=True),
     sa.ForeignKeyConstraint(['application_id'], ['applications.id'], name=op.f('fk_review_totals_application_id_applications')),
     sa.PrimaryKeyConstraint('application_id', name=op.f('pk_review_totals'))
     )
     # ### end Alembic commands ###
     op.execute("""
-        INSERT INTO review_totals (application_id, reviews, assigned, mean, spread)
+        INSERT INTO review_totals (application_id, reviews, assigned, total_sum, spread)
         SELECT application_id,
                count(CASE WHEN status = 'submitted' THEN total END),
                count(CASE WHEN status IN ('pending', 'submitted') THEN 1 END),
-               avg(CASE WHEN status = 'submitted' THEN total END),
+               sum(CASE WHEN status = 'submitted' THEN total END),
                max(CASE WHEN status = 'submitted' THEN total END)
                  - min(CASE WHEN status = 'submitted' THEN total END)
         FROM assignments GROUP BY application_id""")
