@@ -14,6 +14,13 @@ Columns (all in KGS):
 
 A *fund* is whoever pays the call: the programme (calls without an organiser) or the
 municipality that organises a call from its own budget.
+
+``transferred`` and ``returned`` are read from the grants' running totals
+(``grants.transferred``/``grants.returned``, kept by :mod:`gms.services.transfers` under the
+grant's row lock with every transfer, return and reversal), not summed over the transfers
+again: for a grant in KGS they are those sums to the tyiyn. A grant set in CHF keeps its
+totals in CHF, so the KGS amounts of its own transfers are summed (those grants' rows only).
+Only :func:`monthly` aggregates the transfers themselves (by value date).
 """
 
 from __future__ import annotations
@@ -48,23 +55,43 @@ def _zero(expr):
     return func.coalesce(expr, literal(0, type_=db.Numeric(14, 2)))
 
 
+def _records_in_kgs():
+    """Per grant *not* set in KGS (such a grant keeps its running totals in its own
+    currency): its transfers and its returns in KGS, reversals included. The transfers are
+    read through their grant index for those grants only, found first."""
+    not_kgs = select(Grant.id).where(Grant.currency != "KGS").correlate(None)
+    return (select(Transfer.grant_id,
+                   func.sum(case((Transfer.kind == M.TRANSFER, Transfer.amount_kgs),
+                                 else_=0)).label("transferred"),
+                   func.sum(case((Transfer.kind == M.RETURN, Transfer.amount_kgs),
+                                 else_=0)).label("returned"))
+            .where(Transfer.grant_id.in_(not_kgs))
+            .group_by(Transfer.grant_id).subquery())
+
+
 def per_award():
-    """One row per funded award: its call, oblast, fund and money columns."""
-    money_rows = (select(Transfer.grant_id,
-                         func.sum(case((Transfer.kind == M.TRANSFER, Transfer.amount_kgs),
-                                       else_=0)).label("transferred"),
-                         func.sum(case((Transfer.kind == M.RETURN, Transfer.amount_kgs),
-                                       else_=0)).label("returned"))
-                  .group_by(Transfer.grant_id).subquery())
+    """One row per funded award: its call, oblast, fund and money columns
+    (``transferred`` and ``returned`` from the grant's running totals)."""
+    return _per_award(oblast=True)
+
+
+def _per_award(*, oblast: bool):
+    """:func:`per_award`; without ``oblast`` the grantees' applications and organisations
+    are not joined (the same rows: every award has an application, every application an
+    organisation), for the figures per call."""
     co = (select(Contribution.grant_id, func.sum(Contribution.amount).label("cofinanced"))
           .where(Contribution.stage == M.ACTUAL).group_by(Contribution.grant_id).subquery())
     rep = (select(GrantReport.grant_id, func.sum(GrantReport.spent_total).label("reported"))
            .where(GrantReport.status == M.APPROVED).group_by(GrantReport.grant_id).subquery())
-    transferred = _zero(money_rows.c.transferred)
-    returned = _zero(money_rows.c.returned)
-    return (select(
+    # a grant in KGS: its running totals; in CHF: its records' KGS amounts; none: 0
+    in_kgs = _records_in_kgs()
+    transferred = _zero(case((Grant.currency == "KGS", Grant.transferred),
+                             else_=in_kgs.c.transferred))
+    returned = _zero(case((Grant.currency == "KGS", Grant.returned), else_=in_kgs.c.returned))
+    q = (select(
         Award.id.label("award_id"), Award.competition_id,
-        Organisation.oblast.label("oblast"), Competition.organiser_id.label("fund_id"),
+        *([Organisation.oblast.label("oblast")] if oblast else []),
+        Competition.organiser_id.label("fund_id"),
         Award.amount.label("awarded"),
         case((Grant.status.in_([M.ACTIVE, M.CLOSED]), Award.amount), else_=0).label("signed"),
         transferred.label("transferred"), _zero(co.c.cofinanced).label("cofinanced"),
@@ -72,15 +99,16 @@ def per_award():
         case((Grant.status == M.CLOSED, transferred - returned),
              else_=Award.amount).label("committed"))
         .select_from(Award)
-        .join(Competition, Competition.id == Award.competition_id)
-        .join(Application, Application.id == Award.application_id)
-        .join(Organisation, Organisation.id == Application.organisation_id)
-        .outerjoin(Grant, Grant.award_id == Award.id)
-        .outerjoin(money_rows, money_rows.c.grant_id == Grant.id)
-        .outerjoin(co, co.c.grant_id == Grant.id)
-        .outerjoin(rep, rep.c.grant_id == Grant.id)
-        .where(Award.outcome == FUNDED, Competition.status.in_(LEDGER_STATUSES))
-        .subquery())
+        .join(Competition, Competition.id == Award.competition_id))
+    if oblast:
+        q = (q.join(Application, Application.id == Award.application_id)
+             .join(Organisation, Organisation.id == Application.organisation_id))
+    return (q.outerjoin(Grant, Grant.award_id == Award.id)
+            .outerjoin(in_kgs, in_kgs.c.grant_id == Grant.id)
+            .outerjoin(co, co.c.grant_id == Grant.id)
+            .outerjoin(rep, rep.c.grant_id == Grant.id)
+            .where(Award.outcome == FUNDED, Competition.status.in_(LEDGER_STATUSES))
+            .subquery())
 
 
 def _sums(per):
@@ -91,7 +119,7 @@ def _sums(per):
 def by_call(scope=None) -> Select:
     """Rows ``(Competition, envelope, awarded, ..., available)`` for every decided call,
     newest first; ``scope`` restricts the calls (e.g. ``web.access.scope_calls``)."""
-    per = per_award()
+    per = _per_award(oblast=False)
     agg = (select(per.c.competition_id, *_sums(per)).group_by(per.c.competition_id)
            .subquery())
     q = (select(Competition, Competition.budget.label("envelope"),
@@ -101,6 +129,21 @@ def by_call(scope=None) -> Select:
          .where(Competition.status.in_(LEDGER_STATUSES))
          .order_by(Competition.deadline_at.desc(), Competition.id.desc()))
     return scope(q) if scope else q
+
+
+def call_count(scope=None) -> Select:
+    """The number of rows of :func:`by_call` (one per decided call), without their money."""
+    q = select(func.count(Competition.id)).where(Competition.status.in_(LEDGER_STATUSES))
+    return scope(q) if scope else q
+
+
+def by_call_with_totals(scope=None) -> Select:
+    """:func:`by_call` with, on every row, the sums of all its rows (``total_envelope``, ...,
+    ``total_available``): window functions, computed before a LIMIT cuts a page, so a page
+    of it gives its rows and :func:`totals` (:func:`totals_of`) from one aggregation."""
+    q = by_call(scope)
+    return q.add_columns(*[func.sum(q.selected_columns[n]).over().label(f"total_{n}")
+                           for n in COLUMNS])
 
 
 def by_fund(scope=None) -> Select:
@@ -143,6 +186,12 @@ def totals(scope=None) -> Totals:
     row = db.session.execute(select(*[_zero(func.sum(getattr(calls.c, n))).label(n)
                                       for n in COLUMNS])).one()
     return Totals(*[Decimal(v or 0) for v in row])
+
+
+def totals_of(row) -> Totals:
+    """The totals carried by a row of :func:`by_call_with_totals` (equal to :func:`totals`
+    of the same scope)."""
+    return Totals(*[Decimal(getattr(row, f"total_{n}") or 0) for n in COLUMNS])
 
 
 def monthly(scope=None) -> list[tuple[int, int, Decimal, Decimal]]:

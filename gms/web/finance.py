@@ -49,7 +49,7 @@ from gms.services.common import ServiceError
 from gms.timeutil import utcnow
 
 from .access import flashing_errors, get_or_404, managed_call, roles_required, scope_calls
-from .pagination import paginate
+from .pagination import paginate, paginate_with
 
 bp = Blueprint("finance", __name__, url_prefix="/finance")
 bp.before_request(refuse_unstorable_input())
@@ -224,11 +224,17 @@ def _month_columns(months, height: float = 160) -> list[Column]:
 @bp.route("/")
 @roles_required("staff", "finance")
 def dashboard():
-    calls = paginate(ledger.by_call(scope_calls), rows=True)
+    # the calls' number without their money; the page and the totals from one aggregation
+    calls = paginate_with(db.session.scalar(ledger.call_count(scope_calls)) or 0,
+                          lambda offset, limit: db.session.execute(
+                              ledger.by_call_with_totals(scope_calls).limit(limit)
+                              .offset(offset)).all())
+    totals = (ledger.totals_of(calls.items[0]) if calls.items
+              else ledger.totals(scope_calls))  # no call (or one gone since the count)
     funds = db.session.execute(ledger.by_fund(scope_calls)).all()
     oblasts = db.session.execute(ledger.by_oblast(scope_calls)).all()
     return render_template(
-        "finance/dashboard.html", totals=ledger.totals(scope_calls), calls=calls, funds=funds,
+        "finance/dashboard.html", totals=totals, calls=calls, funds=funds,
         oblasts=oblasts, bars=_oblast_bars(oblasts),
         months=_month_columns(ledger.monthly(scope_calls)), columns=ledger.COLUMNS,
         money_columns=ledger.MONEY_COLUMNS)
