@@ -115,9 +115,13 @@ def targets(results: dict) -> list[dict]:
         rk = r.get("ranking") or []
         if rk:
             last = rk[-1]
-            rows.append({"figure": f"ranking {last['applications']:,}", "target": "< 1 s",
-                         "engine": engine, "value": f"{last['seconds']} s",
+            rows.append({"figure": f"ranking {last['applications']:,}, every column",
+                         "target": "< 1 s", "engine": engine, "value": f"{last['seconds']} s",
                          "ok": last["seconds"] < 1})
+            rows.append({"figure": f"ranking {last['applications']:,}, as the award decision "
+                         "reads it (no texts)", "target": "< 1 s", "engine": engine,
+                         "value": f"{last['decision_seconds']} s",
+                         "ok": last["decision_seconds"] < 1})
             growth = last.get("growth")
             rows.append({"figure": "ranking growth per 10× applications",
                          "target": "≈ 10× (linear, ≤ 12×)",
@@ -215,13 +219,17 @@ def markdown(results: dict) -> str:
                     out.append(f"PostgreSQL backends during {name} (mean per 20 ms sample): "
                                f"busy {b['mean_busy_backends']}; {states}.\n")
     rows = [[r["engine"], r["applications"], r["score_sheets"], r["seconds"],
-             ", ".join(str(t) for t in r["seconds_runs"]), r["queries"],
+             ", ".join(str(t) for t in r["seconds_runs"]), r["decision_seconds"],
+             ", ".join(str(t) for t in r["decision_seconds_runs"]), r["queries"],
              f"{r['growth']}×" if r.get("growth") else ""]
             for e in engines.values() for r in e.get("ranking", [])]
     if rows:
         out.append("## Ranking (`gms.services.evaluation.ranking`, median of 3)\n")
+        out.append("Every column, and as the award decision reads it (`texts=False`: no "
+                   "number, title, organisation name or submission time).\n")
         out.append(common.md_table(["engine", "applications", "score sheets", "seconds",
-                                    "runs", "SQL queries", "growth vs previous"], rows))
+                                    "runs", "decision's seconds", "runs", "SQL queries",
+                                    "growth vs previous"], rows))
     names = [e for e in engines if engines[e].get("pages")]
     if names:
         out.append("## List pages (national data set; in-process test client)\n")

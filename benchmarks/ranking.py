@@ -10,6 +10,9 @@ size is a fresh «Local initiative» contest call in evaluation with N eligible 
 distinct organisations, each scored by 3 members (submitted sheets with their totals; bulk
 inserted, not through the services, to keep the set-up short). The calls of the smaller sizes
 stay in the database, as in production where a ranking shares the tables with other calls.
+Each size is ranked whole, with every column (``seconds``: the minutes' list reads them all),
+and as the award decision ranks it, without the texts (``decision_seconds``:
+``ranking(call, texts=False)``, no number, title, organisation name or submission time).
 Prints a table and, with ``--json``, the figures as JSON. The ranking must stay one SQL query
 at every size.
 """
@@ -102,25 +105,28 @@ def run(app, sizes: list[int], log=common.say) -> list[dict]:
             start = time.perf_counter()
             call_id = build(n, rng)
             log(f"ranking: built {n:,} applications in {time.perf_counter() - start:.1f} s")
-            times, queries = [], []
+            times, lean, queries = [], [], []
             for _ in range(REPEAT):
-                db.session.expunge_all()
-                call = db.session.get(Competition, call_id)
-                seen: list[str] = []
+                for texts, into in ((True, times), (False, lean)):
+                    db.session.expunge_all()
+                    call = db.session.get(Competition, call_id)
+                    seen: list[str] = []
 
-                def count(conn, cursor, statement, *rest, seen=seen):
-                    seen.append(statement)
+                    def count(conn, cursor, statement, *rest, seen=seen):
+                        seen.append(statement)
 
-                event.listen(db.engine, "before_cursor_execute", count)
-                start = time.perf_counter()
-                rows = ranking(call)
-                times.append(time.perf_counter() - start)
-                event.remove(db.engine, "before_cursor_execute", count)
-                queries.append(len(seen))
-                assert len(rows) == n, (len(rows), n)
+                    event.listen(db.engine, "before_cursor_execute", count)
+                    start = time.perf_counter()
+                    rows = ranking(call, texts=texts)
+                    into.append(time.perf_counter() - start)
+                    event.remove(db.engine, "before_cursor_execute", count)
+                    queries.append(len(seen))
+                    assert len(rows) == n, (len(rows), n)
             results.append({"engine": engine, "applications": n, "score_sheets": 3 * n,
                             "seconds": round(statistics.median(times), 3),
                             "seconds_runs": [round(t, 3) for t in times],
+                            "decision_seconds": round(statistics.median(lean), 3),
+                            "decision_seconds_runs": [round(t, 3) for t in lean],
                             "queries": max(queries)})
             db.session.expunge_all()
     for prev, cur in zip(results, results[1:], strict=False):
@@ -131,12 +137,13 @@ def run(app, sizes: list[int], log=common.say) -> list[dict]:
 
 
 def print_table(results: list[dict]) -> None:
-    print(f"{'engine':<12}{'applications':>14}{'sheets':>10}{'seconds':>10}{'queries':>9}"
-          f"{'growth':>9}")
+    print(f"{'engine':<12}{'applications':>14}{'sheets':>10}{'seconds':>10}{'decision':>10}"
+          f"{'queries':>9}{'growth':>9}")
     for r in results:
         growth = f"{r['growth']:.1f}x" if r.get("growth") else ""
         print(f"{r['engine']:<12}{r['applications']:>14,}{r['score_sheets']:>10,}"
-              f"{r['seconds']:>10.3f}{r['queries']:>9}{growth:>9}")
+              f"{r['seconds']:>10.3f}{r['decision_seconds']:>10.3f}{r['queries']:>9}"
+              f"{growth:>9}")
 
 
 def main() -> None:

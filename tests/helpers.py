@@ -68,6 +68,17 @@ def user_id(email: str) -> int:
     return db.session.scalar(select(User.id).where(User.email == email))
 
 
+def declared(assignment, now):
+    """The assignment, once its member has declared no conflict of interest on the
+    application (what the score page asks first, and what scoring needs); a declaration
+    already made is left as it is."""
+    from gms.services import commission
+
+    if commission.declaration(assignment.application, assignment.reviewer_id) is None:
+        commission.declare(assignment, conflict=False, reason="", now=now)
+    return assignment
+
+
 def toy_round(n_per_org: int = 1, status: str = "evaluation", now=None) -> dict:
     """A toy call with submitted applications from two organisations, built through services.
 

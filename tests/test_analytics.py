@@ -12,7 +12,7 @@ from gms.extensions import db
 from gms.models import Application, Assignment, Competition, OutboxMessage, User
 from gms.services import commission, evaluation
 
-from .helpers import login, make_user, toy_round
+from .helpers import declared, login, make_user, toy_round
 from .toy_competition import TOY
 
 pytestmark = [pytest.mark.gms_plugins(), pytest.mark.gms_config(**TOY)]
@@ -31,8 +31,8 @@ def test_member_who_scores_everything_high_stands_out(app, client, clock, query_
                 a = db.session.scalar(select(Assignment).where(
                     Assignment.application_id == app_id, Assignment.reviewer_id == member))
                 a.due_at = clock() - timedelta(hours=1) if member == m3.id else None
-                evaluation.save_review(a, {"impact": D(impact), "cost": 5}, {}, "",
-                                       submit=True, now=clock())
+                evaluation.save_review(declared(a, clock()), {"impact": D(impact), "cost": 5},
+                                       {}, "", submit=True, now=clock())
         call = db.session.get(Competition, ids["call"])
         with query_counter() as q:
             stats = {s.name: s for s in commission.member_stats(call)}

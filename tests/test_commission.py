@@ -11,7 +11,7 @@ from gms.models import Application, Assignment, AssignmentRun, AuditEntry, Compe
 from gms.services import commission
 from gms.services.common import ServiceError
 
-from .helpers import login, make_user, toy_round
+from .helpers import declared, login, make_user, toy_round
 from .toy_competition import TOY
 
 pytestmark = [pytest.mark.gms_plugins(), pytest.mark.gms_config(**TOY)]
@@ -156,7 +156,8 @@ def test_only_the_chair_reopens_a_submitted_sheet_with_a_reason(app, clock):
         from gms.services import evaluation
 
         sheet = db.session.scalar(select(Assignment).where(Assignment.reviewer_id == ids["m1"]))
-        evaluation.save_review(sheet, {"impact": 5, "cost": 3}, {}, "", submit=True, now=clock())
+        evaluation.save_review(declared(sheet, clock()), {"impact": 5, "cost": 3}, {}, "",
+                               submit=True, now=clock())
         commission.set_member(call, ids["m2"], "chair", staff)
         commission.set_member(call, ids["m1"], "member", staff)
         with pytest.raises(ServiceError, match="commission already has a chair"):

@@ -12,7 +12,7 @@ from gms.models import Appeal, Application, Assignment, Award, Competition, User
 from gms.services import calls, commission, evaluation, results
 from gms.services.common import ServiceError
 
-from .helpers import login, toy_round
+from .helpers import declared, login, make_user, toy_round
 from .toy_competition import TOY
 
 pytestmark = [pytest.mark.gms_plugins(), pytest.mark.gms_config(**TOY)]
@@ -21,8 +21,8 @@ pytestmark = [pytest.mark.gms_plugins(), pytest.mark.gms_config(**TOY)]
 def _score(application_id: int, member_id: int, impact, cost, now):
     a = db.session.scalar(select(Assignment).where(Assignment.application_id == application_id,
                                                    Assignment.reviewer_id == member_id))
-    assert evaluation.save_review(a, {"impact": D(str(impact)), "cost": cost}, {}, "",
-                                  submit=True, now=now) == {}
+    assert evaluation.save_review(declared(a, now), {"impact": D(str(impact)), "cost": cost},
+                                  {}, "", submit=True, now=now) == {}
 
 
 def _two_member_round(app, clock, n=1, **call_fields):
@@ -54,20 +54,22 @@ def test_divergence_needs_consensus_which_replaces_the_mean(app, clock):
         with app.test_request_context(), pytest.raises(ServiceError, match="consensus"):
             calls.advance(call, "decide", now=clock(), actor_id=ids["staff"])
         staff = db.session.get(User, ids["staff"])
-        commission.set_member(call, ids["m1"], "rapporteur", staff)
+        rapporteur = make_user("commission", "m3@x.kg")  # assigned nothing
+        commission.set_member(call, rapporteur.id, "rapporteur", staff)
+        commission.set_member(call, ids["m1"], "member", staff)
         commission.set_member(call, ids["m2"], "member", staff)
         m2 = db.session.get(User, ids["m2"])
         with pytest.raises(ServiceError, match="Only the rapporteur"):
             commission.record_consensus(db.session.get(Application, a), m2, "12", "x", clock())
-        m1 = db.session.get(User, ids["m1"])
-        # m1 scored it but never declared on it: no consensus before the declaration
+        diverging = db.session.get(Application, a)
+        # the rapporteur never declared on it: no consensus before the declaration
         with pytest.raises(ServiceError, match="no conflict of interest"):
-            commission.record_consensus(db.session.get(Application, a), m1, "12", "x", clock())
-        commission.declare_for_consensus(db.session.get(Application, a), m1, conflict=False,
+            commission.record_consensus(diverging, rapporteur, "12", "x", clock())
+        commission.declare_for_consensus(diverging, rapporteur, conflict=False,
                                          reason="", now=clock())
         with pytest.raises(ServiceError, match="between 0 and 25"):
-            commission.record_consensus(db.session.get(Application, a), m1, "30", "x", clock())
-        commission.record_consensus(db.session.get(Application, a), m1, "12,5",
+            commission.record_consensus(diverging, rapporteur, "30", "x", clock())
+        commission.record_consensus(diverging, rapporteur, "12,5",
                                     "Budget unclear; impact strong.", clock())
         rows = {r.application_id: r for r in evaluation.ranking(call)}
         assert rows[a].score == D("12.50") and rows[a].mean == D("15.00")

@@ -21,7 +21,7 @@ from gms.hooks import hookimpl, specs
 from gms.hooks.manager import PluginError, build_plugin_manager, discover
 from gms.models import Application, Assignment, Competition
 
-from .helpers import toy_round
+from .helpers import declared, toy_round
 from .toy_competition import ToyPlugin
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,8 +136,8 @@ def _full_round(app, clock):
         ids = toy_round(now=clock())
         later = clock() + timedelta(hours=3)
         for a in db.session.query(Assignment).all():
-            evaluation.save_review(a, {"impact": Decimal(6), "cost": 2}, {}, "", submit=True,
-                                   now=later)
+            evaluation.save_review(declared(a, later), {"impact": Decimal(6), "cost": 2}, {}, "",
+                                   submit=True, now=later)
         call = db.session.get(Competition, ids["call"])
         with app.test_request_context():
             calls.advance(call, "decide", now=later, actor_id=ids["staff"])

@@ -14,7 +14,7 @@ from gms.models import Application, Attachment, Competition, OutboxMessage, User
 from gms.services import calls, commission, evaluation, meetings
 from gms.services.common import ServiceError
 
-from .helpers import login, toy_round
+from .helpers import declared, login, toy_round
 from .toy_competition import TOY
 
 pytestmark = [pytest.mark.gms_plugins(), pytest.mark.gms_config(**TOY)]
@@ -39,8 +39,8 @@ def _scored_round(app, clock):
 
         for a in db.session.scalars(select(Assignment)):
             impact = 8 if a.application_id in ids["apps_a"] else 4
-            evaluation.save_review(a, {"impact": D(impact), "cost": 4}, {}, "Solid plan.",
-                                   submit=True, now=clock())
+            evaluation.save_review(declared(a, clock()), {"impact": D(impact), "cost": 4}, {},
+                                   "Solid plan.", submit=True, now=clock())
     return ids
 
 

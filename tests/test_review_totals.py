@@ -14,7 +14,7 @@ from gms.extensions import db
 from gms.models import Application, Assignment, Competition, ReviewTotals, User
 from gms.services import evaluation, review_totals
 
-from .helpers import toy_round
+from .helpers import declared, toy_round
 from .toy_competition import TOY
 
 pytestmark = [pytest.mark.gms_plugins(), pytest.mark.gms_config(**TOY)]
@@ -54,8 +54,8 @@ def assert_current(app_id: int, expected: tuple | None) -> None:
 
 
 def submit(sheet: Assignment, impact: str, cost: int, now) -> None:
-    assert evaluation.save_review(sheet, {"impact": D(impact), "cost": cost}, {}, "",
-                                  submit=True, now=now) == {}
+    assert evaluation.save_review(declared(sheet, now), {"impact": D(impact), "cost": cost},
+                                  {}, "", submit=True, now=now) == {}
 
 
 def sheet_of(app_id: int, member_id: int) -> Assignment:
@@ -73,8 +73,9 @@ def test_totals_follow_assignments_reviews_and_any_change_to_a_sheet(app, clock)
         assert_current(other_id, (0, 1, None, None))
 
         first, second = sheet_of(app_id, ids["m1"]), sheet_of(app_id, ids["m2"])
-        assert evaluation.save_review(first, {"impact": D("4")}, {}, "", submit=False,
-                                      now=clock()) == {}  # a draft counts for nothing
+        # a draft counts for nothing
+        assert evaluation.save_review(declared(first, clock()), {"impact": D("4")}, {}, "",
+                                      submit=False, now=clock()) == {}
         assert_current(app_id, (0, 2, None, None))
         submit(first, "7", 3, clock())
         assert_current(app_id, (1, 2, first.total, D("0.00")))
@@ -114,6 +115,11 @@ def test_the_ranking_reads_the_totals(app, clock):
         # totals rebuilt from the sheets (after a bulk load) rank the same
         review_totals.refresh_all(db.session.connection())
         assert evaluation.ranking(call) == rows
+        # as the award decision reads it: the same ranks and figures, no texts
+        lean = evaluation.ranking(call, texts=False)
+        assert lean == [r._replace(number=None, title=None, organisation=None,
+                                   submitted_utc=None) for r in rows]
+        assert all(r.title and r.organisation and r.submitted_at for r in rows)
 
 
 @pytest.mark.services

@@ -16,6 +16,7 @@ from sqlalchemy import (
     false,
     func,
     literal,
+    null,
     select,
     type_coerce,
 )
@@ -86,7 +87,16 @@ def save_review(assignment: Assignment, scores: dict[str, Decimal | None],
     """Save a member's scores; with ``submit`` they are validated and locked.
 
     Returns the validation errors by criterion (empty when saved). N/A is ``None``.
+    Only a member who declared no conflict of interest on the application scores it.
     """
+    from .commission import declaration
+
+    mine = declaration(assignment.application, assignment.reviewer_id)
+    if mine is not None and mine.status == "conflict":
+        raise ServiceError(_("A conflict of interest bars you from this application."), 403)
+    if mine is None or mine.status != "none":
+        raise ServiceError(_("Declare first that you have no conflict of interest with this "
+                             "application."), 403)
     call = assignment.application.competition
     if call.status != C.EVALUATION:
         raise ServiceError(_("Scoring is closed for this call."), 409)
@@ -209,9 +219,10 @@ def _comparable(expr):
     return expr if _exact_decimals() else func.round(expr, 2)
 
 
-def _ranking_select(call: Competition):
+def _ranking_select(call: Competition, texts: bool = True):
     """The ranking's SELECT without its ORDER BY, the ORDER BY, the sheet and the
-    thresholded criteria (whose means end each row)."""
+    thresholded criteria (whose means end each row); without ``texts``, NULL for the
+    number, title, organisation name and submission time."""
     from gms.models import Organisation
 
     sheet = sheet_for(call)
@@ -235,22 +246,25 @@ def _ranking_select(call: Competition):
     limit = call.divergence_limit
     diverges = (case((_comparable(ReviewTotals.spread) > literal(limit, Numeric(8, 2)), True),
                      else_=False) if limit is not None else false())
-    q = (select(Application.id.label("application_id"), Application.number.label("number"),
-                Application.title.label("title"),
-                Application.organisation_id.label("organisation_id"),
-                Organisation.name.label("organisation"),
+    number, title, organisation, submitted = (
+        # naive: RankingRow.submitted_at adds the zone when read, not 100,000 times
+        (Application.number, Application.title, Organisation.name,
+         type_coerce(Application.submitted_at, DateTime())) if texts else (null(),) * 4)
+    q = (select(Application.id.label("application_id"), number.label("number"),
+                title.label("title"), Application.organisation_id.label("organisation_id"),
+                organisation.label("organisation"),
                 func.coalesce(Application.requested_amount, 0).label("requested_amount"),
-                # naive: RankingRow.submitted_at adds the zone when read, not 100,000 times
-                type_coerce(Application.submitted_at, DateTime()).label("submitted_utc"),
+                submitted.label("submitted_utc"),
                 func.coalesce(ReviewTotals.reviews, 0).label("reviews"),
                 func.coalesce(ReviewTotals.assigned, 0).label("assigned"),
                 _two_places(mean).label("mean"), ReviewTotals.spread.label("spread"),
                 ConsensusReport.score.label("consensus"), diverges.label("diverges"),
                 *[c.label(f"crit_{i}") for i, c in enumerate(crit_cols)])
-         .join(Organisation, Organisation.id == Application.organisation_id)
          .outerjoin(ReviewTotals, ReviewTotals.application_id == Application.id)
          .outerjoin(ConsensusReport, ConsensusReport.application_id == Application.id)
          .where(in_call, Application.status.in_(RANKED_STATUSES)))
+    if texts:
+        q = q.join(Organisation, Organisation.id == Application.organisation_id)
     if per is not None:
         q = q.outerjoin(per, per.c.aid == Application.id)
     # NULLS LAST rather than a leading "IS NULL" key: same order, and the score stays the
@@ -263,9 +277,9 @@ def _ranking_select(call: Competition):
     return q, order, sheet, thresholded
 
 
-def ranking_query(call: Competition):
+def ranking_query(call: Competition, texts: bool = True):
     """The SELECT that ranks a call: one round-trip, whatever the number of applications."""
-    q, order, sheet, thresholded = _ranking_select(call)
+    q, order, sheet, thresholded = _ranking_select(call, texts)
     return q.order_by(*order), sheet, thresholded
 
 
@@ -295,13 +309,16 @@ def _ranking_rows(rows, ranks, sheet, thresholded) -> list[RankingRow]:
     return out
 
 
-def ranking(call: Competition, *, offset: int = 0, limit: int | None = None
-            ) -> list[RankingRow]:
+def ranking(call: Competition, *, offset: int = 0, limit: int | None = None,
+            texts: bool = True) -> list[RankingRow]:
     """Rank eligible applications by mean review total (or the consensus score), then the
     call's tie-break chain: the named criterion's mean, lower requested amount, earlier
     submission, lower id (which can never tie). ``offset`` and ``limit`` give one page of it,
-    ranks counted from the top."""
-    q, sheet, thresholded = ranking_query(call)
+    ranks counted from the top. Without ``texts`` the rows' ``number``, ``title``,
+    ``organisation`` and ``submitted_utc`` are None: a decision on a whole call reads none of
+    them, and at 100,000 applications producing, sending and converting them is a fifth of
+    the time."""
+    q, sheet, thresholded = ranking_query(call, texts)
     if offset:
         q = q.offset(offset)
     if limit is not None:
@@ -416,7 +433,7 @@ def decide_awards(call: Competition, actor_id: int | None) -> list[Award]:
     from .meetings import check_decision_allowed
 
     check_decision_allowed(call)
-    rows = ranking(call)
+    rows = ranking(call, texts=False)
     if any(r.needs_consensus for r in rows):
         raise ServiceError(_("Some applications' scores diverge beyond the call's limit: the "
                              "rapporteur must record a consensus first."), 409)

@@ -75,7 +75,7 @@ def _decide(call: Competition, staff: User, members: list[User], entries, scores
             comment_of, at) -> None:
     """Close, screen, assign, score, decide and publish a call, as its staff would."""
     from gms.services import applications as apps
-    from gms.services import calls, evaluation
+    from gms.services import calls, commission, evaluation
 
     calls.advance(call, "close", now=call.deadline_at + timedelta(minutes=1), actor_id=staff.id)
     calls.advance(call, "start_screening", now=at(1), actor_id=staff.id)
@@ -90,6 +90,8 @@ def _decide(call: Competition, staff: User, members: list[User], entries, scores
         for k, assignment in enumerate(db.session.scalars(
                 select(Assignment).where(Assignment.application_id == application.id)
                 .order_by(Assignment.reviewer_id))):
+            # each member first declares no conflict of interest, then scores
+            commission.declare(assignment, conflict=False, reason="", now=at(5))
             scores = _spread(sheet, scores_of(n), member=k)
             errors = evaluation.save_review(assignment, scores, {}, comment_of(n),
                                             submit=True, now=at(6 + n))

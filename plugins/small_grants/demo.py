@@ -109,7 +109,7 @@ def _submit_and_score(demo: Demo, call, entries, opened: date, deadline: datetim
     """Submit each application with its documents, close the call, screen (eligible unless
     the spec says otherwise), and have the three members score every eligible one."""
     from gms.services import applications as apps
-    from gms.services import calls, evaluation
+    from gms.services import calls, commission, evaluation
 
     staff, members = demo.staff, demo.members
     submitted = []
@@ -137,6 +137,9 @@ def _submit_and_score(demo: Demo, call, entries, opened: date, deadline: datetim
         for k, assignment in enumerate(db.session.scalars(
                 select(Assignment).where(Assignment.application_id == application.id)
                 .order_by(Assignment.reviewer_id))):
+            # each member first declares no conflict of interest, then scores
+            commission.declare(assignment, conflict=False, reason="",
+                               now=deadline + timedelta(days=9, hours=k))
             scores, comments = _review(sheet, spec["scores"], offset=(k - 1) * Decimal("0.5"))
             errors = evaluation.save_review(
                 assignment, scores, comments, spec["comment"], submit=True,

@@ -50,7 +50,7 @@ def fourth_member(app, demo):
     scored part of it (so the sheet is open and the running total shows)."""
     from gms.extensions import db
     from gms.models import Application, Competition, User
-    from gms.services import accounts, evaluation
+    from gms.services import accounts, commission, evaluation
     from gms.testing.fixtures import PASSWORD
 
     with app.app_context():
@@ -64,6 +64,8 @@ def fourth_member(app, demo):
         db.session.add(member)
         db.session.commit()
         (assignment,) = evaluation.assign(application, [member.id], staff)
+        # the member declared no conflict of interest before starting the sheet
+        commission.declare(assignment, conflict=False, reason="", now=call.deadline_at)
         evaluation.save_review(
             assignment, {"community_priority": Decimal("22.5"), "relevance": Decimal("13"),
                          "feasibility": Decimal("12")}, {}, "", submit=False,
@@ -95,7 +97,6 @@ def test_screenshots(app, demo, fourth_member, live_server, page, new_page):
     member = new_page()
     log_in(member, base, fourth_member["email"], fourth_member["password"])
     member.goto(f"{base}/review/{fourth_member['assignment']}")
-    member.locator("form[action$='/declare'] button").click()
     member.locator("#score-budget").select_option("12.5")
     member.locator("#score-cofinancing").select_option("7.5")
     _shoot(member, "score-sheet.png")

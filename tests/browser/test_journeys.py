@@ -269,6 +269,8 @@ def toy_round(app, clock, make_user, territories):
         evaluation.assign(application, [m1.id, m2.id], staff)
         theirs = db.session.scalar(select(Assignment).where(
             Assignment.reviewer_id == m2.id))
+        # m2 declares no conflict of interest first, as the score page asks
+        commission.declare(theirs, conflict=False, reason="", now=after)
         errors = evaluation.save_review(
             theirs, {"impact": Decimal("7"), "cost": Decimal("3")}, {},
             "Нужная библиотека, смета завышена.", submit=True, now=after)

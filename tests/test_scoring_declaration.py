@@ -1,0 +1,84 @@
+"""An evaluator scores only what is assigned and declared free of conflict: the service
+itself (not only the score page) refuses scores from a member who has not declared "no
+conflict of interest" on the application, or who declared one (and so is recused)."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+from sqlalchemy import func, select
+
+from gms.extensions import db
+from gms.models import Assignment, AuditEntry, Score
+from gms.services import commission, evaluation
+from gms.services.common import ServiceError
+
+from .helpers import toy_round
+from .toy_competition import TOY
+
+pytestmark = [pytest.mark.gms_plugins(), pytest.mark.gms_config(**TOY)]
+
+SCORES = {"impact": D("6"), "cost": D("3")}
+
+
+def _sheet(application_id: int, member_id: int) -> Assignment:
+    return db.session.scalar(select(Assignment).where(
+        Assignment.application_id == application_id, Assignment.reviewer_id == member_id))
+
+
+def _state(sheet: Assignment) -> tuple:
+    """What a refused save must leave unchanged: the sheet, its scores and the audit log."""
+    db.session.expire_all()
+    scores = db.session.scalar(select(func.count()).select_from(Score).where(
+        Score.assignment_id == sheet.id))
+    audit = db.session.scalar(select(func.count()).select_from(AuditEntry))
+    return (sheet.status, sheet.total, sheet.comment, sheet.submitted_at, scores, audit)
+
+
+@pytest.mark.parametrize("submit", [False, True])
+def test_a_member_who_has_not_declared_cannot_score(app, clock, submit):
+    with app.app_context():
+        ids = toy_round(now=clock())
+        sheet = _sheet(ids["apps_a"][0], ids["m1"])
+        before = _state(sheet)
+        assert before[0] == "pending" and before[4] == 0
+        with pytest.raises(ServiceError, match="Declare first") as exc:
+            evaluation.save_review(sheet, SCORES, {}, "Fine.", submit=submit, now=clock())
+        assert exc.value.status == 403
+        db.session.rollback()
+        assert _state(sheet) == before
+        assert not db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action.in_(("review.saved", "review.submitted"))))
+
+
+def test_a_recused_member_cannot_score(app, clock):
+    with app.app_context():
+        ids = toy_round(now=clock())
+        sheet = _sheet(ids["apps_a"][0], ids["m1"])
+        commission.declare(sheet, conflict=True, reason="My brother chairs the applicant",
+                           now=clock())
+        assert sheet.status == "recused"
+        before = _state(sheet)
+        with pytest.raises(ServiceError, match="conflict of interest") as exc:
+            evaluation.save_review(sheet, SCORES, {}, "", submit=True, now=clock())
+        assert exc.value.status == 403
+        db.session.rollback()
+        assert _state(sheet) == before and before[4] == 0
+
+
+def test_a_member_who_declared_no_conflict_scores(app, clock):
+    with app.app_context():
+        ids = toy_round(now=clock())
+        sheet = _sheet(ids["apps_a"][0], ids["m1"])
+        commission.declare(sheet, conflict=False, reason="", now=clock())
+        assert evaluation.save_review(sheet, SCORES, {}, "Fine.", submit=True,
+                                      now=clock()) == {}
+        db.session.expire_all()
+        assert sheet.status == "submitted" and sheet.total is not None
+        assert {s.criterion_key: s.value for s in db.session.scalars(
+            select(Score).where(Score.assignment_id == sheet.id))} == SCORES
+        # the member's declaration covers only that application: another one still refuses
+        other = _sheet(ids["apps_b"][0], ids["m1"])
+        with pytest.raises(ServiceError, match="Declare first"):
+            evaluation.save_review(other, SCORES, {}, "", submit=True, now=clock())
