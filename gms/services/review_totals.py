@@ -1,11 +1,11 @@
 """Each application's review totals, kept current as its score sheets change.
 
 A ranking needs, per application, the mean and spread of the submitted sheets' totals and the
-numbers of submitted and assigned sheets. The table keeps their sum (the mean is the sum over
-the submitted sheets, worked out where it is read: a stored mean would be rounded differently
-by each engine). Aggregating every sheet of a national call on each
+numbers of submitted and assigned sheets. Aggregating every sheet of a national call on each
 ranking (300,000 sheets for 100,000 applications) took PostgreSQL half a second; the
-``review_totals`` table holds the result instead, one row per application with sheets.
+``review_totals`` table holds the result instead, one row per application with sheets. It
+keeps the sum of the totals, not their mean, which each engine would round its own way; the
+ranking divides.
 
 The table is maintained here, whatever changes the sheets: a flush that writes a new, changed
 or deleted :class:`~gms.models.Assignment` recomputes the totals of those applications, in the
@@ -13,8 +13,8 @@ same transaction. On PostgreSQL it first takes a transaction lock per applicatio
 id order), so two members submitting sheets of one application at once cannot both write totals
 that miss the other's sheet: the second waits for the first to commit, and its next statement
 reads both sheets. The audit chain's lock is taken later, when the transaction commits, so the
-locks are always taken in one order. Writes that bypass the ORM (bulk
-loads) call :func:`refresh` or :func:`refresh_all` themselves.
+locks are always taken in one order. Writes that bypass the ORM (bulk loads) call
+:func:`refresh` or :func:`refresh_all` themselves.
 """
 
 from __future__ import annotations
@@ -48,10 +48,13 @@ _LOCK = text("SELECT pg_advisory_xact_lock(7302, id) FROM unnest(:ids) AS id").b
 
 
 def refresh(connection: Connection, application_ids: Iterable[int] | Select) -> None:
-    """Recompute the review totals of ``application_ids`` (ids, or a SELECT of them) from
-    their sheets, on ``connection`` and in its transaction."""
-    ids = application_ids if isinstance(application_ids, Select) else sorted(application_ids)
-    if not isinstance(ids, Select):
+    """Recompute the review totals of ``application_ids`` from their sheets, on
+    ``connection`` and in its transaction. Given ids, it locks those applications first;
+    given a SELECT of ids (a bulk load), it takes no lock."""
+    if isinstance(application_ids, Select):
+        ids = application_ids
+    else:
+        ids = sorted(application_ids)
         if not ids:
             return
         if connection.dialect.name == "postgresql":
