@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from gms.competition.assignment import plan_assignment
 from gms.extensions import db
 from gms.models import Application, Assignment, AssignmentRun, AuditEntry, Competition, User
-from gms.services import commission
+from gms.services import commission, evaluation
 from gms.services.common import ServiceError
 
 from .helpers import declared, login, make_user, toy_round
@@ -200,3 +200,59 @@ def test_staff_commission_page(app, client, clock):
     r = client.post(f"/staff/calls/{call}/commission/assign", data={"seed": "x"},
                     follow_redirects=True)
     assert "whole number" in r.get_data(as_text=True)
+
+
+def test_barred_condition_in_sql_decides_as_is_blocked(app, clock):
+    """The SQL condition lists filter by bars exactly the applications is_blocked does: own
+    organisation, same municipality, same rayon (not in a municipality's own call), a recorded
+    link, a declared conflict; a detection staff overrode no longer bars."""
+    from gms.models import MemberLink
+
+    from .helpers import make_org
+
+    ids = _call_in_evaluation(app, clock)
+    with app.app_context():
+        a0, a1 = (db.session.get(Application, i) for i in ids["apps_a"])
+        b0 = db.session.get(Application, ids["apps_b"][0])
+        org_a = a0.organisation
+        members = {
+            "own": make_user("commission", "own@x.kg", org_a),
+            "municipality": make_user("commission", "muni@x.kg", make_org()),
+            "rayon": make_user("commission", "rayon@x.kg", make_org(soate="41708203803000")),
+            "far": make_user("commission", "far@x.kg", make_org(soate="41702205805000")),
+            "link": make_user("commission", "link@x.kg"),
+            "declared": db.session.get(User, ids["m3"]),
+        }
+        db.session.add(MemberLink(user_id=members["link"].id,
+                                  organisation_id=b0.organisation_id, kind="board"))
+        db.session.commit()
+        staff = db.session.get(User, ids["staff"])
+        commission.override(a1, members["own"].id, "Left the organisation in 2019", staff,
+                            clock())
+        evaluation.assign(b0, [ids["m3"]], staff)
+        assignment = db.session.scalar(select(Assignment).where(
+            Assignment.application_id == b0.id, Assignment.reviewer_id == ids["m3"]))
+        commission.declare(assignment, conflict=True, reason="My cousin chairs it", now=clock())
+        all_apps = db.session.scalars(select(Application).order_by(Application.id)).all()
+
+        def compare() -> dict[str, set[int]]:
+            barred = {}
+            for key, user in members.items():
+                in_sql = set(db.session.scalars(select(Application.id).where(
+                    commission.barred_condition(user))))
+                in_python = {x.id for x in all_apps if commission.is_blocked(x, user.id)}
+                assert in_sql == in_python, key
+                barred[key] = in_sql
+            return barred
+
+        a_ids, b_ids = set(ids["apps_a"]), set(ids["apps_b"])
+        # a and b are municipalities of one rayon; the link is to b (both its applications)
+        assert compare() == {"own": {a0.id} | b_ids, "municipality": a_ids | b_ids,
+                             "rayon": a_ids | b_ids, "far": set(), "link": b_ids,
+                             "declared": {b0.id}}
+        # a municipality's own call: only the own organisation and links count
+        call = db.session.get(Competition, ids["call"])
+        call.organiser_id = make_org(soate="41708203807000").id
+        db.session.commit()
+        assert compare() == {"own": {a0.id}, "municipality": set(), "rayon": set(),
+                             "far": set(), "link": b_ids, "declared": {b0.id}}

@@ -306,3 +306,35 @@ def test_a_declaration_sent_twice_at_once_is_refused_not_an_error(app, world, cl
         assert refused.value.status == 409
         monkeypatch.undo()
         assert _counts() == before
+
+
+def test_the_waiting_list_skips_barred_applications_before_its_limit(app, client, world,
+                                                                      clock):
+    """Two applications wait for a consensus; the rapporteur's recorded link to the first
+    one's applicant bars it. With room for one row, the list shows the second (filtering
+    after the limit showed nothing), and the page lists the second only."""
+    from gms.models import MemberLink
+
+    ids = world
+    with app.app_context():
+        other = db.session.get(Application, ids["apps_b"][0])
+        evaluation.assign(other, [ids["m2"]], db.session.get(User, ids["staff"]))
+        _sheet(other.id, ids["m1"], 9.5, 4, "Good", clock())
+        _sheet(other.id, ids["m2"], 1.5, 0, "Weak", clock())
+        target = db.session.get(Application, ids["target"])
+        calls = [target.competition]
+        m3 = db.session.get(User, ids["m3"])
+        assert [r.application_id for _c, r in evaluation.needing_consensus(calls, 1)] == [
+            target.id]
+        db.session.add(MemberLink(user_id=m3.id, organisation_id=target.organisation_id,
+                                  kind="employment"))
+        db.session.commit()
+        assert [r.application_id for _c, r in evaluation.needing_consensus(
+            calls, 1, exclude=commission.barred_condition(m3))] == [other.id]
+        numbers = target.number, other.number
+    login(client, "m3@x.kg")
+    body = client.get("/review/").get_data(as_text=True)
+    assert numbers[1] in body and numbers[0] not in body
+    login(client, "m4@x.kg")  # the chair has no link: both
+    body = client.get("/review/").get_data(as_text=True)
+    assert numbers[0] in body and numbers[1] in body

@@ -82,3 +82,27 @@ def test_a_member_who_declared_no_conflict_scores(app, clock):
         other = _sheet(ids["apps_b"][0], ids["m1"])
         with pytest.raises(ServiceError, match="Declare first"):
             evaluation.save_review(other, SCORES, {}, "", submit=True, now=clock())
+
+
+def test_a_conflict_detected_after_the_assignment_bars_scoring_until_overridden(app, clock):
+    """The member declared no conflict, then recorded a link to the applicant: the detected
+    conflict refuses the scores (nothing written) until staff override it with a reason."""
+    from gms.models import Application, MemberLink, User
+
+    with app.app_context():
+        ids = toy_round(now=clock())
+        sheet = _sheet(ids["apps_a"][0], ids["m1"])
+        commission.declare(sheet, conflict=False, reason="", now=clock())
+        application = db.session.get(Application, ids["apps_a"][0])
+        db.session.add(MemberLink(user_id=ids["m1"], organisation_id=application.organisation_id,
+                                  kind="relative"))
+        db.session.commit()
+        before = _state(sheet)
+        with pytest.raises(ServiceError, match="conflict of interest") as exc:
+            evaluation.save_review(sheet, SCORES, {}, "", submit=True, now=clock())
+        assert exc.value.status == 403
+        db.session.rollback()
+        assert _state(sheet) == before
+        commission.override(application, ids["m1"], "A cousin twice removed",
+                            db.session.get(User, ids["staff"]), clock())
+        assert evaluation.save_review(sheet, SCORES, {}, "", submit=True, now=clock()) == {}

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from gms.competition.assignment import plan_assignment
 from gms.extensions import db
@@ -23,6 +24,7 @@ from gms.models import (
     Conflict,
     MemberLink,
     Organisation,
+    Territory,
     User,
 )
 from gms.models import applications as A
@@ -160,10 +162,7 @@ def detect_in_call(call: Competition, user_ids: list[int], limit: int) -> list[C
     query that reads no application it does not report."""
     if not user_ids:
         return []
-    from sqlalchemy import and_, case, exists, literal, or_
-    from sqlalchemy.orm import aliased
-
-    from gms.models import Territory
+    from sqlalchemy import case, literal
 
     org, mine = aliased(Organisation), aliased(Organisation)
     place, home = aliased(Territory), aliased(Territory)
@@ -216,23 +215,34 @@ def is_blocked(application: Application, user_id: int) -> bool:
     return (application.id, user_id) in blocked_pairs([application], [user_id])
 
 
-def barred_applications(application_ids: list[int], user_id: int) -> set[int]:
-    """Those of ``application_ids`` a conflict of interest bars the member from (as
-    :func:`is_blocked`): one query, then three per call, whatever the number of
-    applications."""
-    if not application_ids:
-        return set()
-    applications = db.session.scalars(select(Application).where(
-        Application.id.in_(application_ids))
-        .options(db.joinedload(Application.competition),
-                 db.joinedload(Application.organisation).joinedload(Organisation.territory))
-        .order_by(Application.id)).all()
-    by_call: dict[int, list[Application]] = {}
-    for application in applications:
-        by_call.setdefault(application.competition_id, []).append(application)
-    # detect() reads the first application's call for all: one call at a time
-    return {aid for group in by_call.values()
-            for aid, _uid in blocked_pairs(group, [user_id])}
+def barred_condition(user: User):
+    """An SQL condition on :class:`Application`: a conflict of interest bars ``user`` from
+    the application, as :func:`is_blocked` decides (a declared conflict, or one of
+    :func:`detect`'s that staff did not override). Built from the user's organisation and its
+    territory; it adds no query per row, so a list can filter and paginate by it in SQL."""
+    def recorded(source: str, status: str):
+        return exists().where(Conflict.application_id == Application.id,
+                              Conflict.user_id == user.id, Conflict.source == source,
+                              Conflict.status == status)
+
+    # aliases: the subqueries correlate with the application only, whatever the outer query joins
+    call, org, place = aliased(Competition), aliased(Organisation), aliased(Territory)
+    detected = Application.organisation_id.in_(
+        select(MemberLink.organisation_id).where(MemberLink.user_id == user.id))
+    mine = user.organisation
+    if mine is not None:
+        detected = or_(Application.organisation_id == mine.id, detected)
+        near = [org.territory_code == mine.territory_code] if mine.territory_code else []
+        if mine.territory is not None:
+            near.append(org.territory_code.in_(select(place.soate_code).where(
+                place.rayon == mine.territory.rayon)))
+        if near:  # not in a municipality's own call, where all share the territory
+            detected = or_(detected, and_(
+                exists().where(call.id == Application.competition_id,
+                               call.organiser_id.is_(None)),
+                exists().where(org.id == Application.organisation_id, or_(*near))))
+    return or_(recorded("declared", "conflict"),
+               and_(detected, ~recorded("detected", "overridden")))
 
 
 def declared_conflicts(application: Application) -> list[User]:

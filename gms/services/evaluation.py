@@ -89,11 +89,11 @@ def save_review(assignment: Assignment, scores: dict[str, Decimal | None],
     Returns the validation errors by criterion (empty when saved). N/A is ``None``.
     Only a member who declared no conflict of interest on the application scores it.
     """
-    from .commission import declaration
+    from .commission import declaration, is_blocked
 
-    mine = declaration(assignment.application, assignment.reviewer_id)
-    if mine is not None and mine.status == "conflict":
+    if is_blocked(assignment.application, assignment.reviewer_id):
         raise ServiceError(_("A conflict of interest bars you from this application."), 403)
+    mine = declaration(assignment.application, assignment.reviewer_id)
     if mine is None or mine.status != "none":
         raise ServiceError(_("Declare first that you have no conflict of interest with this "
                              "application."), 403)
@@ -373,29 +373,32 @@ def ranking_around(call: Competition, application_id: int
             rows[index + 1] if index + 1 < len(rows) else None)
 
 
-def needing_consensus(calls: list[Competition], limit: int
+def needing_consensus(calls: list[Competition], limit: int, exclude=None
                       ) -> list[tuple[Competition, ConsensusNeeded]]:
     """Up to ``limit`` ranked applications of ``calls`` whose spread exceeds their call's
     divergence limit and that have no consensus yet, call by call in ranking order (one
-    query, whatever the number of calls)."""
+    query, whatever the number of calls), but for those the SQL condition ``exclude`` on
+    :class:`Application` holds for."""
     if not calls:
         return []
     by_id = {c.id: c for c in calls}
-    rows = db.session.execute(
-        select(Application.competition_id, Application.id, Application.number,
-               ReviewTotals.spread)
-        .join(ReviewTotals, ReviewTotals.application_id == Application.id)
-        .join(Competition, Competition.id == Application.competition_id)
-        .outerjoin(ConsensusReport, ConsensusReport.application_id == Application.id)
-        # the calls again on the outer rows: without it PostgreSQL misjudges the anti-join
-        # with consensus_reports and loops over every application (9 s at 20,000)
-        .where(Application.competition_id.in_(list(by_id)), ConsensusReport.id.is_(None),
-               Application.status.in_(RANKED_STATUSES),
-               Competition.divergence_limit.is_not(None),
-               _comparable(ReviewTotals.spread) > Competition.divergence_limit)
-        .order_by(Application.competition_id, _mean().desc(),
-                  Application.requested_amount, Application.submitted_at, Application.id)
-        .limit(limit)).all()
+    q = (select(Application.competition_id, Application.id, Application.number,
+                ReviewTotals.spread)
+         .join(ReviewTotals, ReviewTotals.application_id == Application.id)
+         .join(Competition, Competition.id == Application.competition_id)
+         .outerjoin(ConsensusReport, ConsensusReport.application_id == Application.id)
+         # the calls again on the outer rows: without it PostgreSQL misjudges the anti-join
+         # with consensus_reports and loops over every application (9 s at 20,000)
+         .where(Application.competition_id.in_(list(by_id)), ConsensusReport.id.is_(None),
+                Application.status.in_(RANKED_STATUSES),
+                Competition.divergence_limit.is_not(None),
+                _comparable(ReviewTotals.spread) > Competition.divergence_limit)
+         .order_by(Application.competition_id, _mean().desc(),
+                   Application.requested_amount, Application.submitted_at, Application.id)
+         .limit(limit))
+    if exclude is not None:
+        q = q.where(~exclude)
+    rows = db.session.execute(q).all()
     return [(by_id[cid], ConsensusNeeded(aid, number, spread))
             for cid, aid, number, spread in rows]
 

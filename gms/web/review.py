@@ -265,8 +265,7 @@ def consensus_needed(user) -> list:
         CommissionMember.user_id == user.id,
         CommissionMember.role.in_(("rapporteur", "chair")),
         Competition.status == "evaluation")).all()
-    rows = evaluation.needing_consensus(calls, current_app.config["PER_PAGE"])
     # not those a conflict of interest bars this person from: the chair or another
-    # rapporteur records them (the queries grow with the calls, not with the rows)
-    barred = commission.barred_applications([r.application_id for _c, r in rows], user.id)
-    return [(c, r) for c, r in rows if r.application_id not in barred]
+    # rapporteur records them
+    return evaluation.needing_consensus(calls, current_app.config["PER_PAGE"],
+                                        exclude=commission.barred_condition(user))
