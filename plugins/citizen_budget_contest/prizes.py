@@ -1,12 +1,13 @@
 """Prizes of a decided call: the table of places and their use, and the prize certificate.
 
-Pure Python over :class:`Prize` values (the view reads them from the awards); the certificate
-is a :class:`gms.documents.Document`, rendered to PDF with Cyrillic fonts by the core.
+Pure Python over :class:`Prize` values (the view reads them from the awards) and over the
+sums per use the view adds up in SQL; the certificate is a :class:`gms.documents.Document`,
+rendered to PDF with Cyrillic fonts by the core.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -76,17 +77,22 @@ class UseLine:
     amount: Decimal
 
 
-def use_summary(prizes: Sequence[Prize], fund: Decimal) -> tuple[list[UseLine], Decimal,
-                                                                 Decimal]:
-    """Prize money by planned use, the total awarded and what is left of the fund."""
-    lines = []
-    funded = places(prizes)
-    for code, label in [*PRIZE_USES, ("", _("Not stated"))]:
-        mine = [p for p in funded if (p.use if p.use in dict(PRIZE_USES) else "") == code]
-        if mine or code:
-            lines.append(UseLine(str(label), len(mine),
-                                 sum((p.amount for p in mine), Decimal(0))))
-    awarded = sum((p.amount for p in funded), Decimal(0))
+def use_summary(by_use: Iterable[tuple[str | None, int, Decimal | None]], fund: Decimal
+                ) -> tuple[list[UseLine], Decimal, Decimal]:
+    """Prize money by planned use, the total awarded and what is left of the fund, from the
+    funded awards counted and summed per stated use (``(use, prizes, amount)``, one per use,
+    as the view's ``GROUP BY`` gives them); a use not in the list counts as not stated."""
+    known = dict(PRIZE_USES)
+    counts: dict[str, int] = {}
+    amounts: dict[str, Decimal] = {}
+    for use, n, amount in by_use:
+        code = use if use in known else ""
+        counts[code] = counts.get(code, 0) + int(n or 0)
+        amounts[code] = amounts.get(code, Decimal(0)) + Decimal(amount or 0)
+    lines = [UseLine(str(label), counts.get(code, 0), amounts.get(code, Decimal(0)))
+             for code, label in [*PRIZE_USES, ("", _("Not stated"))]
+             if code or counts.get(code)]
+    awarded = sum(amounts.values(), Decimal(0))
     return lines, awarded, Decimal(fund) - awarded
 
 

@@ -3,8 +3,8 @@ and the helpers its templates use.
 
 - ``/applications/<id>/certificate.pdf``: a winner's prize certificate, after publication, for
   the winning municipality's members and the staff who manage the call; 404 for anyone else.
-- ``/calls/<id>/prizes``: staff see the places, prizes and their planned use (HTML or
-  ``?format=csv``) once the awards are decided.
+- ``/calls/<id>/prizes``: staff see the places, prizes and their planned use once the awards
+  are decided; the reserve list a page at a time (``?page=``), ``?format=csv`` every row.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 
 from gms.answers import to_date
 from gms.documents import render_pdf
@@ -25,6 +25,7 @@ from gms.models import Application, Award, Competition, Organisation
 from gms.models import calls as C
 from gms.services.common import competition_info, identity_hidden
 from gms.web.access import can_view_application, managed_call, roles_required
+from gms.web.pagination import Page, paginate
 
 from . import edition, prizes
 from .anonymity import masker
@@ -35,6 +36,7 @@ from .hearings import hearings, totals
 bp = Blueprint(KEY, __name__)
 
 FUNDED = "funded"
+RESERVE = "reserve"
 CHOICES = {"subject": SUBJECTS, "citizens_budget": CITIZENS_BUDGET, "prize_use": PRIZE_USES}
 
 
@@ -70,13 +72,54 @@ def _prize(award: Award, application: Application) -> prizes.Prize:
         use_description=str(answers.get("prize_use_description") or "").strip())
 
 
+def _awards(call: Competition, *outcomes: str) -> Select:
+    """The call's awards of these outcomes with their applications (organisation and
+    territory joined in), in rank order."""
+    return (select(Award, Application)
+            .join(Application, Application.id == Award.application_id)
+            .where(Award.competition_id == call.id, Award.outcome.in_(outcomes))
+            .options(db.joinedload(Application.organisation)
+                     .joinedload(Organisation.territory))
+            .order_by(Award.rank, Award.id))
+
+
 def _prizes(call: Competition) -> list[prizes.Prize]:
-    rows = db.session.execute(
-        select(Award, Application).join(Application, Application.id == Award.application_id)
-        .where(Award.competition_id == call.id, Award.outcome.in_((FUNDED, "reserve")))
-        .options(db.joinedload(Application.organisation).joinedload(Organisation.territory))
-        .order_by(Award.rank)).all()
+    """Every funded and reserve-listed award of the call (the CSV export)."""
+    rows = db.session.execute(_awards(call, FUNDED, RESERVE)).all()
     return [_prize(award, application) for award, application in rows]
+
+
+def _funded(call: Competition) -> list[prizes.Prize]:
+    """The funded awards, by place. All of them: never more than the call's places (at most
+    ``edition.MAX_PLACES``), since the award policy funds one application per place and a
+    declined award promotes at most one reserve entry."""
+    rows = db.session.execute(_awards(call, FUNDED)).all()
+    return prizes.places([_prize(award, application) for award, application in rows])
+
+
+def _reserve_page(call: Competition) -> Page:
+    """One page (``?page=``) of the reserve list, in rank order, as rows of what the list
+    shows (number, municipality, score); the total is counted in SQL."""
+    return paginate(
+        select(Award.id, Application.number, Organisation.name.label("municipality"),
+               Award.score)
+        .select_from(Award)
+        .join(Application, Application.id == Award.application_id)
+        .join(Organisation, Organisation.id == Application.organisation_id)
+        .where(Award.competition_id == call.id, Award.outcome == RESERVE)
+        .order_by(Award.rank, Award.id), rows=True)
+
+
+def _use_of_prizes(call: Competition) -> list[tuple[str | None, int, Decimal | None]]:
+    """The funded awards counted and summed in SQL per planned use of the prize."""
+    # the use read from the answers in a subquery, so that GROUP BY names a column (not the
+    # JSON expression again, with a parameter of its own)
+    funded = (select(Application.answers["prize_use"].as_string().label("use"),
+                     Award.amount)
+              .join(Application, Application.id == Award.application_id)
+              .where(Award.competition_id == call.id, Award.outcome == FUNDED).subquery())
+    return [tuple(row) for row in db.session.execute(
+        select(funded.c.use, func.count(), func.sum(funded.c.amount)).group_by(funded.c.use))]
 
 
 # -------------------------------------------------------------------------------- pages
@@ -110,19 +153,22 @@ def prize_report(call_id: int):
     if call.type_key != KEY:
         abort(404)
     decided = call.status in (C.DECIDED, C.PUBLISHED)
-    items = _prizes(call) if decided else []
-    header, rows = prizes.table(items)
     if request.args.get("format") == "csv":
+        # the export holds every row (exports are not paged)
+        header, rows = prizes.table(_prizes(call) if decided else [])
         buf = io.StringIO()
         writer = csv.writer(buf)
         writer.writerow([str(h) for h in header])
         writer.writerows(rows)
         return Response(buf.getvalue(), mimetype="text/csv", headers={
             "Content-Disposition": f'attachment; filename="prizes-{call.id}.csv"'})
-    lines, awarded, left = prizes.use_summary(items, Decimal(call.budget or 0))
+    # a constant number of queries whatever the number of awards: the funded places (a
+    # handful), the sums per use, and the reserve list's count and one page of it
+    lines, awarded, left = prizes.use_summary(_use_of_prizes(call) if decided else [],
+                                              Decimal(call.budget or 0))
     return render_template(f"{KEY}/prizes.html", call=call, decided=decided,
-                           funded=prizes.places(items),
-                           reserve=[p for p in items if p.outcome == "reserve"],
+                           funded=_funded(call) if decided else [],
+                           reserve=_reserve_page(call) if decided else None,
                            lines=lines, awarded=awarded, left=left,
                            published=call.status == C.PUBLISHED)
 

@@ -16,15 +16,17 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from gms.answers import to_decimal
+from gms.competition import FUNDED, RESERVE
 from gms.extensions import db
 from gms.models import Application, Award, Competition
 from gms.models import calls as C
 from gms.services.common import competition_info, registry
 from gms.timeutil import to_local
 from gms.web.access import managed_call, roles_required
+from gms.web.pagination import paginate
 
 from . import budget
 from .awards import parse_place_reason
@@ -109,20 +111,27 @@ def terms(call_id: int):
                            kinds=ctype.document_kinds(info))
 
 
+def _with_document():
+    """In SQL, the awards :func:`kind_of` gives a document: the reserve's certificates and
+    the diplomas of the places (reasons made by ``place_reason``)."""
+    placed = or_(*(Award.reason.like(prefix + "\\_%", escape="\\")
+                   for prefix in ("place", "nomination")))
+    return or_(Award.outcome == RESERVE, and_(Award.outcome == FUNDED, placed))
+
+
 @bp.route("/calls/<int:call_id>/documents")
 @roles_required("staff", "finance")
 def documents(call_id: int):
     call = managed_call(call_id)
     if call.type_key != CONTEST_KEY or call.status != C.PUBLISHED:
         abort(404)
-    rows = db.session.execute(
+    page = paginate(
         select(Award, Application).join(Application, Application.id == Award.application_id)
-        .where(Award.competition_id == call.id)
-        .options(db.joinedload(Application.organisation)).order_by(Award.rank)).all()
-    items = [(award, application, kind_of(award.outcome, award.reason))
-             for award, application in rows]
-    return render_template(f"{PLUGIN}/documents.html", call=call,
-                           items=[i for i in items if i[2]])
+        .where(Award.competition_id == call.id, _with_document())
+        .options(db.joinedload(Application.organisation)).order_by(Award.rank), rows=True)
+    page.items = [(award, application, kind_of(award.outcome, award.reason))
+                  for award, application in page.items]
+    return render_template(f"{PLUGIN}/documents.html", call=call, items=page)
 
 
 @bp.route("/applications/<int:application_id>/award.pdf")

@@ -21,6 +21,7 @@ from gms.models import Application
 from gms.models import applications as A
 from gms.services.common import ServiceError, competition_info
 from gms.web.access import get_or_404, managed_application, managed_call, roles_required
+from gms.web.pagination import paginate_with
 
 from . import memorandum, settings
 from . import visits as service
@@ -50,7 +51,8 @@ bp = Blueprint("pilot_selection", __name__)
 @bp.route("/calls/<int:call_id>/visits", methods=["GET", "POST"])
 @roles_required("staff")
 def call_visits(call_id: int):
-    """The call's applicants with their visits; staff tick those to visit."""
+    """A page of the call's applicants with their visits, and the whole call's counts;
+    staff tick those to visit (and return to the same page)."""
     call = managed_call(call_id)
     form = PickForm()
     if request.method == "POST" and form.validate():
@@ -61,9 +63,13 @@ def call_visits(call_id: int):
                   "success")
         except ServiceError as exc:
             flash(exc.message, "error")
-        return redirect(url_for("pilot_selection.call_visits", call_id=call.id))
-    return render_template("pilot_selection/visits.html", call=call, form=form,
-                           rows=service.call_rows(call), open=call.status in service.VISIT_STAGES,
+        return redirect(url_for("pilot_selection.call_visits", call_id=call.id,
+                                page=_page_asked()))
+    summary = service.call_summary(call)
+    rows = paginate_with(summary["applications"],
+                         lambda offset, limit: service.call_rows(call, offset, limit))
+    return render_template("pilot_selection/visits.html", call=call, form=form, rows=rows,
+                           summary=summary, open=call.status in service.VISIT_STAGES,
                            visitable=service.VISITABLE)
 
 
@@ -115,7 +121,14 @@ def cancel_visit(application_id: int):
         flash(_("The planned visit is cancelled."), "success")
     except ServiceError as exc:
         flash(exc.message, "error")
-    return redirect(url_for("pilot_selection.call_visits", call_id=application.competition_id))
+    return redirect(url_for("pilot_selection.call_visits", call_id=application.competition_id,
+                            page=_page_asked()))
+
+
+def _page_asked() -> int | None:
+    """The page of the visits list a form was posted from (``?page=``), to return to it."""
+    page = request.args.get("page", type=int)
+    return page if page and page > 1 else None
 
 
 def _submitted(application_id: int) -> Application:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import defer
 
 from gms.extensions import db
 from gms.i18n import _
@@ -39,16 +40,39 @@ def visits_by_application(competition_id: int) -> dict[int, Visit]:
         .options(db.joinedload(Visit.verifier)))}
 
 
-def call_rows(call: Competition) -> list[tuple[Application, Visit | None]]:
-    """The call's submitted applications (not drafts or withdrawn) with their visits."""
-    apps = db.session.scalars(
-        select(Application).where(Application.competition_id == call.id,
-                                  Application.submitted_at.is_not(None),
-                                  Application.status != A.WITHDRAWN)
-        .options(db.joinedload(Application.organisation))
-        .order_by(Application.submitted_at, Application.id)).all()
-    found = visits_by_application(call.id)
-    return [(a, found.get(a.id)) for a in apps]
+def _listed(call: Competition):
+    """The call's applications the visits page lists: submitted (not drafts or withdrawn)."""
+    return (Application.competition_id == call.id, Application.submitted_at.is_not(None),
+            Application.status != A.WITHDRAWN)
+
+
+def call_summary(call: Competition) -> dict[str, int]:
+    """The whole call's counts, in one aggregate query: the applications listed, their
+    visits planned and done, and those without a visit."""
+    total, planned, done = db.session.execute(
+        select(func.count(Application.id),
+               func.count(case((Visit.status == PLANNED, Visit.id))),
+               func.count(case((Visit.status == DONE, Visit.id))))
+        .select_from(Application)
+        .outerjoin(Visit, Visit.application_id == Application.id)
+        .where(*_listed(call))).one()
+    return {"applications": total, "planned": planned, "done": done,
+            "none": total - planned - done}
+
+
+def call_rows(call: Competition, offset: int, limit: int
+              ) -> list[tuple[Application, Visit | None]]:
+    """A slice (in the order of submission) of the call's listed applications with their
+    visits, municipalities and verifiers (not the answers, which the page does not show):
+    one query."""
+    return [tuple(row) for row in db.session.execute(
+        select(Application, Visit)
+        .outerjoin(Visit, Visit.application_id == Application.id)
+        .where(*_listed(call))
+        .options(defer(Application.answers), db.joinedload(Application.organisation),
+                 db.joinedload(Visit.verifier))
+        .order_by(Application.submitted_at, Application.id)
+        .offset(offset).limit(limit)).unique().all()]
 
 
 def verifiers(call: Competition) -> list[User]:

@@ -91,15 +91,30 @@ def test_prize_table_and_use_summary():
     header, rows = prizes.table(items)
     assert len(header) == len(rows[0]) == 9
     assert [r[0] for r in rows] == [1, 2, 3, "Reserve"]
-    lines, awarded, left = prizes.use_summary(items, Decimal(400000))
+    # the funded awards per use, as the view's GROUP BY counts and sums them
+    lines, awarded, left = prizes.use_summary(
+        [("equipment", 2, Decimal(170000)), ("public_events", 1, Decimal(80000))],
+        Decimal(400000))
     assert [(line.prizes, line.amount) for line in lines] == [
         (2, Decimal(170000)), (1, Decimal(80000))]
     assert (awarded, left) == (Decimal(250000), Decimal(150000))
 
 
 def test_use_summary_shows_unknown_uses():
-    lines, awarded, _left = prizes.use_summary([_prize(1, 100000, "salaries")], Decimal(100000))
-    assert [(line.label, line.prizes) for line in lines][-1] == ("Not stated", 1)
+    lines, awarded, _left = prizes.use_summary(
+        [("salaries", 1, Decimal(100000)), (None, 1, Decimal(50000)),
+         ("equipment", 1, Decimal(70000))], Decimal(300000))
+    assert [(line.label, line.prizes, line.amount) for line in lines] == [
+        ("Equipment that makes the LSG body more effective", 1, Decimal(70000)),
+        ("Public events (hearings, meetings with citizens)", 0, Decimal(0)),
+        ("Not stated", 2, Decimal(150000))]
+    assert awarded == Decimal(220000)
+
+
+def test_use_summary_of_no_prizes():
+    lines, awarded, left = prizes.use_summary([], Decimal(400000))
+    assert [(line.prizes, line.amount) for line in lines] == [(0, 0), (0, 0)]
+    assert (awarded, left) == (Decimal(0), Decimal(400000))
 
 
 def test_certificate_pdf_has_the_winner_in_cyrillic(app_ctx):

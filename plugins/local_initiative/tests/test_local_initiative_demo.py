@@ -101,3 +101,29 @@ def test_demo_answers_fill_the_forms(loaded):
         assert form.answers() == application.answers
         checked += 1
     assert checked == 9
+
+
+@pytest.mark.gms_config(PER_PAGE=2, TWO_FACTOR_ROLES=[])
+def test_the_diplomas_list_is_paged_and_lists_only_awards_with_a_document(app, client):
+    """The past contest's five awards, one of them turned into a funded award without a
+    place (no document): two a page, in rank order, that one on no page."""
+    from gms.demo import DOMAIN, PASSWORD
+    from gms.demo import load as load_demo
+
+    with app.test_request_context():
+        load_demo()
+        past = _by_title(li_demo.PAST_CONTEST)
+        awards = db.session.scalars(select(Award).where(Award.competition_id == past.id)
+                                    .order_by(Award.rank)).all()
+        awards[3].outcome, awards[3].reason = "funded", "budget_line"
+        db.session.commit()
+        ids = [a.application_id for a in awards]
+        url = f"/p/local_initiative/calls/{past.id}/documents"
+    assert client.post("/login", data={"email": f"staff@{DOMAIN}",
+                                       "password": PASSWORD}).status_code == 302
+    client.get("/lang/en")
+    pages = [client.get(f"{url}?page={n}").get_data(as_text=True) for n in (1, 2)]
+    shown = [[i for i in ids if f"applications/{i}/award.pdf" in page] for page in pages]
+    assert shown == [ids[:2], [ids[2], ids[4]]]
+    assert "Page 1 of 2" in pages[0] and "I place" in pages[0] and "II place" in pages[0]
+    assert "III place" in pages[1] and "finalist" in pages[1] and "Certificate (PDF)" in pages[1]

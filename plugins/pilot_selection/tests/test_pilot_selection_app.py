@@ -405,8 +405,8 @@ def test_a_recorded_visit_cannot_be_cancelled_but_can_be_corrected(app, client, 
 
 def test_the_visits_page_costs_the_same_queries_for_2_and_6_applicants(
         app, client, login, clock, people, closed_call, make_user, query_counter):
-    """One query for the applications (with their municipalities), one for the visits (with
-    the verifiers), whatever their number."""
+    """One query for the whole call's counts, one for the page of applications (with their
+    municipalities, visits and verifiers), whatever their number."""
     codes = ["41706226806000", "41706226807000", "41706226812000", "41706226816000"]
     url = f"/p/pilot_selection/calls/{closed_call['call']}/visits"
     login(client, people["staff"])
@@ -434,6 +434,69 @@ def test_the_visits_page_costs_the_same_queries_for_2_and_6_applicants(
         page = client.get(url).get_data(as_text=True)
     assert page.count('name="application"') == 2  # the unvisited ones can still be ticked
     assert many.count == few.count, str(many)
+
+
+def _summary(page: str) -> dict[str, int]:
+    return {label: int(re.search(rf"<dt>{label}</dt><dd>(\d+)</dd>", page)[1])
+            for label in ("Applications", "Visit planned", "Visit done", "No visit")}
+
+
+def _listed(page: str) -> list[int]:
+    return [int(i) for i in re.findall(r'href="/staff/applications/(\d+)"', page)]
+
+
+@pytest.mark.gms_config(PER_PAGE=3)
+def test_the_visits_page_shows_a_page_of_applicants_and_counts_the_whole_call(
+        app, client, login, clock, people, closed_call, make_user):
+    """7 applicants (a draft and a withdrawn one not counted), 3 a page: each page lists its
+    own, the counts are the whole call's, and ticking on page 2 plans and returns there."""
+    url = f"/p/pilot_selection/calls/{closed_call['call']}/visits"
+    with app.app_context():
+        call = db.session.get(Competition, closed_call["call"])
+        org = _org("41706226806000")
+        author = make_user("applicant", org).id
+        added = []
+        for i, status in enumerate(["submitted"] * 6 + ["withdrawn"]):
+            application = Application(
+                competition_id=call.id, organisation_id=org, status=status,
+                answers=answers(), title="Letter", number=f"X-{i}", created_by_id=author,
+                submitted_at=call.opens_at + timedelta(hours=i))
+            db.session.add(application)
+            db.session.commit()
+            added.append(application.id)
+    added, kyzyl_suu = added[:6], closed_call["submitted"]  # submitted last: on page 3
+    login(client, people["staff"])
+    _ok(client.post(url, data={"application": [str(added[0])]}, follow_redirects=True))
+    today = to_local(clock.now).date().isoformat()
+    _ok(client.post(f"/p/pilot_selection/applications/{kyzyl_suu}/visit", data={
+        "verifier_id": str(people["staff"].id), "visited_on": today,
+        "conclusion": "confirmed", "findings": "Seen."}, follow_redirects=True))
+
+    pages = [client.get(url if n == 1 else f"{url}?page={n}").get_data(as_text=True)
+             for n in (1, 2, 3)]
+    assert [_listed(page) for page in pages] == [added[:3], added[3:], [kyzyl_suu]]
+    whole = {"Applications": 7, "Visit planned": 1, "Visit done": 1, "No visit": 5}
+    assert [_summary(page) for page in pages] == [whole] * 3
+    assert "Page 2 of 3" in pages[1] and f'href="{url}?page=3"' in pages[1]
+    assert f'action="{url}?page=2"' in pages[1]  # the ticks are posted back to page 2
+
+    r = client.post(f"{url}?page=2", data={"application": [str(i) for i in added[3:5]]})
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"{url}?page=2")
+    page = _ok(client.get(r.headers["Location"]))
+    assert "2 visits planned." in page and "Page 2 of 3" in page
+    assert _listed(page) == added[3:]
+    assert _summary(page) == {**whole, "Visit planned": 3, "No visit": 3}
+    assert page.count('name="application"') == 1  # only added[5] is left to tick
+    with app.app_context():
+        assert {(v.application_id, v.status) for v in db.session.scalars(select(Visit))} == {
+            (added[0], "planned"), (added[3], "planned"), (added[4], "planned"),
+            (kyzyl_suu, "done")}
+    # cancelling one of page 2's planned visits also returns to page 2
+    cancel = f"/p/pilot_selection/applications/{added[3]}/visit/cancel?page=2"
+    assert f'action="{cancel}"' in page
+    r = client.post(cancel)
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"{url}?page=2")
+    assert _summary(client.get(f"{url}?page=2").get_data(as_text=True))["Visit planned"] == 2
 
 
 @pytest.mark.gms_config(WTF_CSRF_ENABLED=True)
