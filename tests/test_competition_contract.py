@@ -119,3 +119,34 @@ def test_prizes_by_place():
     # a fund too small for the next place stops there
     small = policy.decide(ranking[:3], D(150000))
     assert [d.outcome for d in small] == [FUNDED, RESERVE, RESERVE]
+
+
+def test_promotion_within_the_envelope_respects_free_money_cap_and_organisation():
+    from gms.competition import Vacancy, first_that_fits
+
+    reserve = [_row(5, 70, 900, org=7), _row(6, 60, 800), _row(7, 50, 300)]
+    policy = WithinEnvelope(per_organisation=1, max_grant=D(700))
+
+    def promoted(free, funded):
+        d = policy.promote(Vacancy(D(500), "", D(free), funded), reserve)
+        return d and (d.application_id, d.outcome, d.amount, d.reason)
+
+    # 5 is capped at 700 and fits; with its organisation already funded, 6 (capped) does
+    assert promoted(700, {}) == (5, FUNDED, D(700), "promoted")
+    assert promoted(700, {7: 1}) == (6, FUNDED, D(700), "promoted")
+    assert promoted(400, {}) == (7, FUNDED, D(300), "promoted")  # the cheaper one lower
+    assert promoted(200, {}) is None
+    # without limits the first that fits, by what it asked
+    assert first_that_fits(Vacancy(D(0), "", D(850), {}), reserve).application_id == 6
+
+
+def test_a_declined_place_goes_with_its_prize_to_the_first_of_the_reserve():
+    from gms.competition import PrizesByPlace, Vacancy
+
+    policy = PrizesByPlace((D(100000), D(80000), D(70000)))
+    reserve = [_row(4, 60, 0), _row(5, 55, 0)]
+    d = policy.promote(Vacancy(D(80000), "place_2", D(130000), {}), reserve)
+    assert (d.application_id, d.outcome, d.amount, d.reason) == (4, FUNDED, D(80000),
+                                                                 "place_2")
+    assert policy.promote(Vacancy(D(80000), "place_2", D(130000), {}), []) is None
+    assert policy.promote(Vacancy(D(0), "declined", D(130000), {}), reserve) is None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -21,6 +21,37 @@ class AwardDecision:
     amount: Decimal
     rank: int
     reason: str = ""
+
+
+@dataclass(frozen=True)
+class Vacancy:
+    """A funded award that was declined or cancelled after the decision: its amount and
+    reason, what is free of the budget now (its amount included), and the funded awards
+    left, per organisation."""
+
+    amount: Decimal
+    reason: str
+    free: Decimal
+    funded_per_organisation: Mapping[int, int]
+
+
+def first_that_fits(vacancy: Vacancy, reserve: Sequence[RankedApplication], *,
+                    max_grant: Decimal | None = None, per_organisation: int | None = None
+                    ) -> AwardDecision | None:
+    """The first of the reserve list (rank order) whose amount, capped at ``max_grant``, fits
+    what is free, and whose organisation is under ``per_organisation`` funded awards: funded
+    (reason ``promoted``). The promotion of a policy without a ``promote`` method."""
+    for row in reserve:
+        amount = Decimal(row.requested_amount)
+        if max_grant is not None:
+            amount = min(amount, Decimal(max_grant))
+        if (per_organisation is not None
+                and vacancy.funded_per_organisation.get(row.organisation_id, 0)
+                >= per_organisation):
+            continue
+        if amount <= vacancy.free:
+            return AwardDecision(row.application_id, FUNDED, amount, row.rank, "promoted")
+    return None
 
 
 @dataclass(frozen=True)
@@ -73,6 +104,13 @@ class WithinEnvelope:
             out.append(AwardDecision(row.application_id, FUNDED, amount, row.rank))
         return out
 
+    def promote(self, vacancy: Vacancy, reserve: Sequence[RankedApplication]
+                ) -> AwardDecision | None:
+        """Who takes a vacated award: the first of the reserve list that fits what is free,
+        within the grant cap and the per-organisation limit."""
+        return first_that_fits(vacancy, reserve, max_grant=self.max_grant,
+                               per_organisation=self.per_organisation)
+
 
 @dataclass(frozen=True)
 class PrizesByPlace:
@@ -101,3 +139,15 @@ class PrizesByPlace:
                 out.append(AwardDecision(row.application_id, RESERVE, Decimal(0), row.rank,
                                          "no_place" if not places else "envelope"))
         return out
+
+    def promote(self, vacancy: Vacancy, reserve: Sequence[RankedApplication]
+                ) -> AwardDecision | None:
+        """A declined place goes, with its prize and its place, to the first of the reserve
+        list; the other places stay as they are."""
+        if not vacancy.reason.startswith("place_") or not reserve:
+            return None
+        if vacancy.amount > vacancy.free:
+            return None
+        row = reserve[0]
+        return AwardDecision(row.application_id, FUNDED, vacancy.amount, row.rank,
+                             vacancy.reason)

@@ -7,20 +7,28 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from gms.competition import FUNDED, RESERVE
+from gms.competition import (
+    FUNDED,
+    RESERVE,
+    AwardDecision,
+    RankedApplication,
+    Vacancy,
+    first_that_fits,
+)
 from gms.extensions import db
 from gms.i18n import _
 from gms.models import Appeal, Application, Award, Competition, User
 from gms.models import calls as C
 
 from . import audit, notify
-from .common import ServiceError, commit
+from .common import ServiceError, commit, competition_info, competition_type
 
 
 def decline_award(award: Award, reason: str, staff: User) -> Award | None:
-    """Record that a funded applicant declined (or the award was cancelled) and promote the
-    first application of the reserve list, in rank order, whose amount fits what is free.
-    Returns the promoted award, if any."""
+    """Record that a funded applicant declined (or the award was cancelled) and promote from
+    the reserve list whom the competition's award policy names (its ``promote``; without
+    one, the first in rank order whose amount fits what is free). Returns the promoted
+    award, if any."""
     call = db.session.get(Competition, award.competition_id)
     if call.status not in (C.DECIDED, C.PUBLISHED):
         raise ServiceError(_("Awards are declined after the decision."), 409)
@@ -29,7 +37,7 @@ def decline_award(award: Award, reason: str, staff: User) -> Award | None:
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_("Give the reason the award was declined or cancelled."))
-    freed = award.amount
+    freed, vacated = award.amount, award.reason or ""
     award.outcome, award.amount, award.reason = "declined", Decimal(0), "declined"
     if call.status == C.PUBLISHED:
         award.application.status = "withdrawn"
@@ -37,31 +45,52 @@ def decline_award(award: Award, reason: str, staff: User) -> Award | None:
                                            "amount": str(freed), "reason": reason},
                  actor_id=staff.id)
     db.session.flush()
-    used = db.session.scalar(select(func.coalesce(func.sum(Award.amount), 0)).where(
-        Award.competition_id == call.id, Award.outcome == FUNDED))
-    free = Decimal(call.budget) - Decimal(used)
+    decision = _promotion(call, Decimal(freed), vacated)
     promoted = None
-    for candidate in db.session.scalars(select(Award).where(
-            Award.competition_id == call.id, Award.outcome == RESERVE).order_by(Award.rank)):
-        amount = Decimal(candidate.application.requested_amount or 0)
-        if call.max_grant is not None:
-            amount = min(amount, Decimal(call.max_grant))
-        if amount <= free:
-            candidate.outcome, candidate.amount, candidate.reason = FUNDED, amount, "promoted"
-            if call.status == C.PUBLISHED:
-                candidate.application.status = FUNDED
-                notify.send(key=f"promoted:{candidate.id}",
-                            recipient=candidate.application.created_by.email,
-                            subject=_("Your application was selected from the reserve list"),
-                            body=_("Your application %(number)s moved from the reserve list "
-                                   "to a grant.", number=candidate.application.number))
-            audit.record("award.promoted", candidate, {
-                "application_id": candidate.application_id, "amount": str(amount),
-                "replaces": award.application_id}, actor_id=staff.id)
-            promoted = candidate
-            break
+    if decision is not None:
+        promoted = db.session.scalar(select(Award).where(
+            Award.competition_id == call.id, Award.application_id == decision.application_id,
+            Award.outcome == RESERVE))
+    if promoted is not None:
+        promoted.outcome, promoted.amount = FUNDED, decision.amount
+        promoted.reason = decision.reason or "promoted"
+        if call.status == C.PUBLISHED:
+            promoted.application.status = FUNDED
+            notify.send(key=f"promoted:{promoted.id}",
+                        recipient=promoted.application.created_by.email,
+                        subject=_("Your application was selected from the reserve list"),
+                        body=_("Your application %(number)s moved from the reserve list "
+                               "to a grant.", number=promoted.application.number))
+        audit.record("award.promoted", promoted, {
+            "application_id": promoted.application_id, "amount": str(promoted.amount),
+            "reason": promoted.reason, "replaces": award.application_id}, actor_id=staff.id)
     commit()
     return promoted
+
+
+def _promotion(call: Competition, amount: Decimal, reason: str) -> AwardDecision | None:
+    """The award policy's choice, among the call's reserve list, for a vacated award of
+    ``amount`` and ``reason``: three queries, whatever the list's length."""
+    funded = dict(db.session.execute(
+        select(Application.organisation_id, func.count()).join(
+            Award, Award.application_id == Application.id)
+        .where(Award.competition_id == call.id, Award.outcome == FUNDED)
+        .group_by(Application.organisation_id)).all())
+    used = db.session.scalar(select(func.coalesce(func.sum(Award.amount), 0)).where(
+        Award.competition_id == call.id, Award.outcome == FUNDED))
+    vacancy = Vacancy(amount, reason, Decimal(call.budget) - Decimal(used), funded)
+    reserve = [RankedApplication(aid, org, score, Decimal(requested or 0), rank)
+               for aid, org, score, requested, rank in db.session.execute(
+                   select(Award.application_id, Application.organisation_id, Award.score,
+                          Application.requested_amount, Award.rank)
+                   .join(Application, Application.id == Award.application_id)
+                   .where(Award.competition_id == call.id, Award.outcome == RESERVE)
+                   .order_by(Award.rank, Award.id))]
+    policy = competition_type(call).award_policy(competition_info(call))
+    promote = getattr(policy, "promote", None)
+    if promote is None:  # a plugin's policy without one
+        return first_that_fits(vacancy, reserve, max_grant=call.max_grant)
+    return promote(vacancy, reserve)
 
 
 def appeal_deadline(call: Competition) -> datetime | None:

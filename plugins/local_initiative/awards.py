@@ -20,7 +20,9 @@ from gms.competition import (
     AwardDecision,
     PrizesByPlace,
     RankedApplication,
+    Vacancy,
     WithinEnvelope,
+    first_that_fits,
 )
 
 PARTIAL = "partial"
@@ -84,6 +86,22 @@ class NominationPrizes:
                 out.append(AwardDecision(d.application_id, d.outcome, d.amount, d.rank, reason))
         return sorted(out, key=lambda d: d.rank)
 
+    def promote(self, vacancy: Vacancy, reserve: Sequence[RankedApplication]
+                ) -> AwardDecision | None:
+        """A declined place goes, with its prize and its place, to the first of the reserve
+        list competing in the same nomination."""
+        if not self.nominations:
+            return PrizesByPlace(self.places).promote(vacancy, reserve)
+        place = parse_place_reason(vacancy.reason)
+        if place is None or place[0] is None or vacancy.amount > vacancy.free:
+            return None
+        lookup = self.nomination_of or (lambda _id: None)
+        for row in reserve:
+            if lookup(row.application_id) == place[0]:
+                return AwardDecision(row.application_id, FUNDED, vacancy.amount, row.rank,
+                                     vacancy.reason)
+        return None
+
 
 @dataclass(frozen=True)
 class EnvelopeWithPartial:
@@ -134,3 +152,21 @@ class EnvelopeWithPartial:
                 left = Decimal(0)
                 funded += 1
         return out
+
+    def promote(self, vacancy: Vacancy, reserve: Sequence[RankedApplication]
+                ) -> AwardDecision | None:
+        """Who takes a vacated award. Without ``partial``, the core's rule: the first of the
+        reserve list whose amount (at most ``cap``) fits what is free. With it, the first of
+        the reserve list, with what it asks if that fits, or else all that is free
+        (reason ``partial``)."""
+        if not self.partial:
+            return first_that_fits(vacancy, reserve, max_grant=self.cap)
+        if not reserve or vacancy.free <= 0:
+            return None
+        row = reserve[0]
+        wanted = Decimal(row.requested_amount)
+        if self.cap is not None:
+            wanted = min(wanted, Decimal(self.cap))
+        if wanted <= vacancy.free:
+            return AwardDecision(row.application_id, FUNDED, wanted, row.rank, "promoted")
+        return AwardDecision(row.application_id, FUNDED, vacancy.free, row.rank, PARTIAL)

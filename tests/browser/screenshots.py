@@ -6,9 +6,10 @@ the demo data at a frozen clock, a live server and Debian's chromium) and writes
 
     calls.png, application-form.png, application-form-mobile.png, score-sheet.png,
     staff-call.png, ranking.png, results.png, finance-dashboard.png, finance-grant.png,
-    two-factor-setup.png
+    two-factor-setup.png, prize-report.png, visits.png, diplomas.png
 
 The file is not named ``test_*.py``, so the normal test suite never rewrites the images.
+Extra pytest arguments pass through, e.g. ``-k plugin_pages`` takes only the plugins' pages.
 Pages are in Russian, the interface's default language; ``GMS_SCREENSHOTS_DIR`` writes
 elsewhere.
 """
@@ -139,6 +140,50 @@ def test_screenshots(app, demo, fourth_member, live_server, page, new_page):
 
     for name in ("calls", "application-form", "application-form-mobile", "score-sheet",
                  "staff-call", "ranking", "results", "finance-dashboard", "finance-grant"):
+        assert (OUT / f"{name}.png").stat().st_size > 10_000, name
+
+
+def _demo_call(type_key: str, title_en: str) -> int:
+    """The id of the demo call of ``type_key`` whose English title is ``title_en``."""
+    from gms.extensions import db
+    from gms.models import Competition
+
+    return next(c.id for c in db.session.scalars(
+        select(Competition).where(Competition.type_key == type_key).order_by(Competition.id))
+        if (c.title or {}).get("en") == title_en)
+
+
+def test_plugin_pages(app, demo, live_server, new_page):
+    """The plugins' staff lists of a finished call, as the programme's staff member sees them:
+    prize-report.png (the citizen budget contest's places, use of prizes and reserve list),
+    visits.png (pilot selection's verification visits), diplomas.png (the local initiative
+    contest's diplomas and certificates)."""
+    from flask import url_for
+
+    from plugins.citizen_budget_contest.competition import KEY as BUDGET_KEY
+    from plugins.citizen_budget_contest.demo import PAST_TITLE
+    from plugins.local_initiative.competition import CONTEST_KEY
+    from plugins.local_initiative.demo import PAST_CONTEST
+    from plugins.pilot_selection.demo import DONE_CALL
+
+    from .support import DEMO_PASSWORD, log_in
+
+    with app.test_request_context():
+        urls = {
+            "prize-report": url_for("citizen_budget_contest.prize_report",
+                                    call_id=_demo_call(BUDGET_KEY, PAST_TITLE)),
+            "visits": url_for("pilot_selection.call_visits",
+                              call_id=_demo_call("pilot_selection", DONE_CALL)),
+            "diplomas": url_for("local_initiative.documents",
+                                call_id=_demo_call(CONTEST_KEY, PAST_CONTEST)),
+        }
+    staff = new_page()
+    log_in(staff, live_server, "staff@demo.gms.kg", DEMO_PASSWORD)
+    for name, url in urls.items():
+        response = staff.goto(live_server + url)
+        assert response is not None and response.ok, (name, url)
+        staff.locator("main table tbody tr").first.wait_for()
+        _shoot(staff, f"{name}.png")
         assert (OUT / f"{name}.png").stat().st_size > 10_000, name
 
 

@@ -173,3 +173,35 @@ def test_partial_financing_edge_cases():
         ranked((5, 5000), (4, 5000), (3, 100)), Decimal(10000))
     assert outcomes(exact) == [(1, FUNDED, 5000, ""), (2, FUNDED, 5000, ""),
                                (3, RESERVE, 0, "envelope")]
+
+
+def test_a_declined_place_goes_to_the_first_reserve_of_its_nomination():
+    from gms.competition import Vacancy
+
+    nomination = {4: 1, 5: 2, 6: None}
+    policy = NominationPrizes(places=(Decimal(100000), Decimal(80000)), nominations=2,
+                              nomination_of=nomination.get)
+    reserve = ranked((45, 0), (44, 0), (40, 0), (38, 0), (30, 0), (29, 0))[3:]
+    vacancy = Vacancy(Decimal(80000), "nomination_2.place_2", Decimal(80000), {})
+    assert outcomes([policy.promote(vacancy, reserve)]) == [
+        (5, FUNDED, 80000, "nomination_2.place_2")]
+    assert policy.promote(vacancy, reserve[:1]) is None  # nobody else in nomination 2
+    # without nominations, the core's places
+    general = NominationPrizes(places=(Decimal(100000),))
+    assert outcomes([general.promote(Vacancy(Decimal(100000), "place_1", Decimal(100000),
+                                             {}), reserve)]) == [(4, FUNDED, 100000,
+                                                                  "place_1")]
+
+
+def test_a_vacated_award_with_partial_financing_gives_what_is_free():
+    from gms.competition import Vacancy
+
+    policy = EnvelopeWithPartial(cap=Decimal(10000), partial=True)
+    reserve = ranked((5, 0), (4, 12000), (3, 3000))[1:]
+    assert outcomes([policy.promote(Vacancy(Decimal(9000), "", Decimal(11000), {}),
+                                    reserve)]) == [(2, FUNDED, 10000, "promoted")]
+    assert outcomes([policy.promote(Vacancy(Decimal(6000), "", Decimal(6000), {}),
+                                    reserve)]) == [(2, FUNDED, 6000, "partial")]
+    full = EnvelopeWithPartial(cap=Decimal(10000), partial=False)
+    assert outcomes([full.promote(Vacancy(Decimal(6000), "", Decimal(6000), {}),
+                                  reserve)]) == [(3, FUNDED, 3000, "promoted")]

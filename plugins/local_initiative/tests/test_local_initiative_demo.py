@@ -127,3 +127,42 @@ def test_the_diplomas_list_is_paged_and_lists_only_awards_with_a_document(app, c
     assert shown == [ids[:2], [ids[2], ids[4]]]
     assert "Page 1 of 2" in pages[0] and "I place" in pages[0] and "II place" in pages[0]
     assert "III place" in pages[1] and "finalist" in pages[1] and "Certificate (PDF)" in pages[1]
+
+
+@pytest.mark.gms_config(TWO_FACTOR_ROLES=[])
+def test_a_declined_place_passes_with_its_prize_to_the_first_finalist(app, client):
+    """Staff record that the II place declined: the first finalist takes the II place and
+    its prize, is told so, and gets the II place's diploma; the III place stays."""
+    from gms.demo import DOMAIN, PASSWORD
+    from gms.demo import load as load_demo
+    from gms.models import AuditEntry, OutboxMessage
+
+    with app.test_request_context():
+        load_demo()
+        past = _by_title(li_demo.PAST_CONTEST)
+        awards = db.session.scalars(select(Award).where(Award.competition_id == past.id)
+                                    .order_by(Award.rank)).all()
+        second, third, finalist = awards[1].id, awards[2].id, awards[3]
+        finalist_id, finalist_app = finalist.id, finalist.application_id
+        call_id = past.id
+    assert client.post("/login", data={"email": f"staff@{DOMAIN}",
+                                       "password": PASSWORD}).status_code == 302
+    client.get("/lang/en")
+    r = client.post(f"/staff/awards/{second}/decline", data={"reason": "Group dissolved"},
+                    follow_redirects=True)
+    assert r.status_code == 200 and "Promoted from the reserve list" in r.get_data(as_text=True)
+    with app.app_context():
+        promoted = db.session.get(Award, finalist_id)
+        assert (promoted.outcome, promoted.amount, promoted.reason) == (
+            "funded", Decimal(96000), "place_2")
+        assert db.session.get(Award, third).reason == "place_3"
+        assert db.session.get(Application, finalist_app).status == "funded"
+        entry = db.session.scalar(select(AuditEntry).where(
+            AuditEntry.action == "award.promoted"))
+        assert entry.payload["reason"] == "place_2" and entry.payload["amount"] == "96000.00"
+        assert db.session.scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.key == f"promoted:{finalist_id}")) == 1
+    listing = client.get(f"/p/local_initiative/calls/{call_id}/documents").get_data(
+        as_text=True)
+    [row] = [tr for tr in listing.split("<tr>") if f"applications/{finalist_app}/award" in tr]
+    assert "II place" in row and "Diploma (PDF)" in row and "96,000" in row
