@@ -84,7 +84,8 @@ def published_awards():
                    Competition.status == C.PUBLISHED)
             .options(db.joinedload(Award.application).joinedload(Application.organisation)
                      .joinedload(Organisation.territory),
-                     db.joinedload(Award.application).joinedload(Application.competition)
+                     # each call once (joined, its JSON would be decoded on every row)
+                     db.joinedload(Award.application).selectinload(Application.competition)
                      .joinedload(Competition.organiser))
             .order_by(Competition.published_at, Competition.id, Award.rank))
 

@@ -343,11 +343,12 @@ def report(call_id: int, key: str):
     definition = next((r for r in ctype.reports(competition_info(c)) if r.key == key), None)
     if definition is None:
         abort(404)
+    # the call is not joined in: every row would carry (and decode) its six JSON columns
+    # again; ``a.competition`` is the call already in the session
     apps_q = (select(Application).where(Application.competition_id == c.id,
                                         Application.submitted_at.is_not(None))
               .options(db.joinedload(Application.organisation)
-                       .joinedload(Organisation.territory),
-                       db.joinedload(Application.competition)))
+                       .joinedload(Organisation.territory)))
     infos = [application_info(a) for a in db.session.scalars(apps_q).unique()]
     header, rows = definition.build(competition_info(c), infos)
     if request.args.get("format") == "csv":
