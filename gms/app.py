@@ -55,6 +55,8 @@ def _load_config(app: Flask, test_config: dict | None) -> None:
     cfg.setdefault("UPLOAD_FOLDER", None)
     if not cfg["UPLOAD_FOLDER"]:
         cfg["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
+    if not cfg.get("AUDIT_ANCHOR_FILE"):
+        cfg["AUDIT_ANCHOR_FILE"] = str(Path(app.instance_path) / "audit-anchors.jsonl")
 
 
 def _instance_secret(app: Flask) -> str:

@@ -91,17 +91,41 @@ def audit_group() -> None:
 
 
 @audit_group.command("verify")
+@click.option("--anchors", "anchors_path", type=click.Path(dir_okay=False),
+              help="Anchors to check the log against (default: AUDIT_ANCHOR_FILE).")
 @with_appcontext
-def audit_verify_command() -> None:
-    """Check the audit log's hash chain; exit 1 at the first broken link."""
-    from gms.services.audit import verify
+def audit_verify_command(anchors_path: str | None) -> None:
+    """Check the audit log's hash chain, and that every anchored entry is still there
+    unchanged; exit 1 at the first fault."""
+    from gms.services.audit import lost_anchor, read_anchors, verify
 
     broken = verify()
-    if broken is None:
-        click.echo("audit log intact")
-    else:
+    if broken is not None:
         click.echo(f"audit log broken at entry {broken}", err=True)
         raise SystemExit(1)
+    try:
+        anchors = read_anchors(anchors_path)
+    except ValueError as exc:
+        click.echo(str(exc), err=True)
+        raise SystemExit(1) from exc
+    lost = lost_anchor(anchors)
+    if lost is not None:
+        click.echo(f"audit log lost entry {lost.id}, anchored at {lost.at}: it was removed "
+                   "or changed, and the chain rebuilt", err=True)
+        raise SystemExit(1)
+    click.echo(f"audit log intact ({len(anchors)} anchor(s) checked)")
+
+
+@audit_group.command("anchor")
+@with_appcontext
+def audit_anchor_command() -> None:
+    """Write the newest entry's id and hash to the anchor file (and e-mail them when
+    AUDIT_ANCHOR_EMAIL is set); the worker does it every AUDIT_ANCHOR_EVERY_SECONDS."""
+    from gms.services.audit import anchor
+    from gms.timeutil import utcnow
+
+    mark = anchor(utcnow())
+    click.echo(f"anchored entry {mark.id}" if mark else "nothing new to anchor")
 
 
 @click.group("export")

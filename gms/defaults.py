@@ -61,6 +61,14 @@ CELERY: dict = {}
 PROXY_FIX: dict = {}
 CLOSE_CALLS_EVERY_SECONDS = 60
 
+# Audit anchors: the newest audit entry's id and hash, written every AUDIT_ANCHOR_EVERY_SECONDS
+# to AUDIT_ANCHOR_FILE (default: instance/audit-anchors.jsonl) and, when AUDIT_ANCHOR_EMAIL
+# is set, e-mailed there (an auditor's mailbox outside this installation). `gms audit
+# verify` then finds entries removed from the end of the log, which the chain alone cannot.
+AUDIT_ANCHOR_FILE = None
+AUDIT_ANCHOR_EMAIL = None
+AUDIT_ANCHOR_EVERY_SECONDS = 3600
+
 # Open data (360Giving): identifier prefix (default "360G-voice-kg" until 360Giving
 # registers one), the funder's identifier and the programme's name on documents.
 OPENDATA_PREFIX = None

@@ -30,6 +30,8 @@ def celery_init_app(app: Flask) -> Celery:
         "gms.assignment_reminders": {"task": "gms.assignment_reminders", "schedule": 3600.0},
         "gms.report_reminders": {"task": "gms.report_reminders", "schedule": 3600.0},
         "gms.flush_outbox": {"task": "gms.flush_outbox", "schedule": 300.0},
+        "gms.audit_anchor": {"task": "gms.audit_anchor",
+                             "schedule": float(app.config["AUDIT_ANCHOR_EVERY_SECONDS"])},
     }
     for extra in app.extensions["gms.plugins"].hook.gms_register_periodic_tasks():
         schedule.update(extra or {})
@@ -106,6 +108,15 @@ def assignment_reminders() -> int:
     from gms.services.commission import send_reminders
 
     return send_reminders(utcnow())
+
+
+@shared_task(name="gms.audit_anchor")
+def audit_anchor() -> int | None:
+    """Anchor the audit log's newest entry outside the database; returns its id."""
+    from gms.services.audit import anchor
+
+    mark = anchor(utcnow())
+    return mark.id if mark else None
 
 
 @shared_task(name="gms.close_due_calls")

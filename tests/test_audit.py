@@ -77,3 +77,67 @@ def test_concurrent_writers_keep_one_unbroken_chain(app):
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(AuditEntry)) == 120
         assert audit.verify() is None
+
+
+# ----------------------------------------------------------------------------- anchors
+
+def test_entries_removed_from_the_end_are_found_by_the_anchor(app, runner, clock):
+    """Deleting the newest entries leaves a valid chain; the anchor written before (in the
+    file, and in an e-mail to the auditor) shows the loss."""
+    from gms.models import AuditEntry, OutboxMessage
+
+    app.config["AUDIT_ANCHOR_EMAIL"] = "auditor@example.org"
+    with app.app_context():
+        toy_round()
+        newest = db.session.scalar(db.select(db.func.max(AuditEntry.id)))
+        mark = audit.anchor(clock())
+        assert (mark.id, audit.read_anchors()) == (newest, [mark])
+        assert audit.anchor(clock()) is None  # nothing new: no second anchor
+        mail = db.session.scalar(db.select(OutboxMessage))
+        assert mail.recipient == "auditor@example.org" and mark.hash in mail.body
+        audit.record("test.after_the_anchor")
+        db.session.commit()
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0 and "1 anchor(s) checked" in result.output
+    with app.app_context():
+        # the newest three go, the anchored one among them: the chain alone is still whole
+        db.session.execute(text(f"DELETE FROM audit_log WHERE id >= {newest - 1}"))
+        db.session.commit()
+        assert audit.verify() is None
+        assert audit.lost_anchor(audit.read_anchors()) == mark
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1 and f"lost entry {newest}" in result.output
+
+
+def test_an_anchored_entry_rewritten_with_a_rebuilt_chain_is_found(app, runner, clock):
+    """Someone changes an entry and recomputes every hash after it: the chain verifies,
+    the anchored hash no longer matches."""
+    from gms.models import AuditEntry
+
+    with app.app_context():
+        toy_round()
+        mark = audit.anchor(clock())
+        prev = audit.GENESIS
+        for entry in db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id)):
+            if entry.id == 3:
+                entry.payload = {"forged": True}
+            entry.prev_hash, entry.hash = prev, audit._digest(prev, entry)
+            prev = entry.hash
+        db.session.commit()
+        assert audit.verify() is None and audit.lost_anchor([mark]) == mark
+
+
+def test_anchor_file_faults_and_the_worker_task(app, runner, tmp_path, clock):
+    from gms.tasks import audit_anchor
+
+    bad = tmp_path / "anchors.jsonl"
+    bad.write_text('{"at": "2026-11-23T10:00:00", "id": 1, "hash": "ab"}\nnot json\n')
+    result = runner.invoke(args=["audit", "verify", "--anchors", str(bad)])
+    assert result.exit_code == 1 and "anchors.jsonl:2: not an audit anchor" in result.output
+    with app.app_context():
+        assert audit_anchor.delay().get() is None  # an empty log: nothing to anchor
+        toy_round()
+        assert audit_anchor.delay().get() == audit.read_anchors()[-1].id
+    assert "gms.audit_anchor" in app.extensions["celery"].conf.beat_schedule
+    result = runner.invoke(args=["audit", "anchor"])
+    assert result.exit_code == 0 and "nothing new to anchor" in result.output

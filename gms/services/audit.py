@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
 
+from flask import current_app
 from flask_login import current_user
 from sqlalchemy import event, insert, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from gms.extensions import db
+from gms.i18n import _
 from gms.models import AuditEntry
 from gms.timeutil import utcnow
 
@@ -97,3 +104,78 @@ def verify() -> int | None:
             return entry.id
         prev = entry.hash
     return None
+
+
+# ----------------------------------------------------------------------------- anchors
+
+@dataclass(frozen=True)
+class Anchor:
+    """The newest audit entry at a moment (UTC, ISO 8601), written outside the database: the
+    chain shows an entry changed or removed before its last entry, an anchor one removed
+    from the end, up to the anchored entry."""
+
+    at: str
+    id: int
+    hash: str
+
+
+def read_anchors(path: Path | str | None = None) -> list[Anchor]:
+    """The anchors of ``path`` (default: ``AUDIT_ANCHOR_FILE``), oldest first; none when it
+    does not exist. A line that is not an anchor raises ``ValueError`` naming it."""
+    path = Path(path or current_app.config["AUDIT_ANCHOR_FILE"])
+    if not path.exists():
+        return []
+    out = []
+    with open(path, encoding="utf-8") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                out.append(Anchor(str(row["at"]), int(row["id"]), str(row["hash"])))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise ValueError(f"{path}:{number}: not an audit anchor") from exc
+    return out
+
+
+def anchor(now: datetime) -> Anchor | None:
+    """Append the newest entry's id and hash to ``AUDIT_ANCHOR_FILE`` (synced to disk) and,
+    when ``AUDIT_ANCHOR_EMAIL`` is set, queue them in an e-mail there. Nothing when the log
+    is empty or has not grown since the last anchor."""
+    newest = db.session.execute(select(AuditEntry.id, AuditEntry.hash)
+                                .order_by(AuditEntry.id.desc()).limit(1)).first()
+    if newest is None:
+        return None
+    known = read_anchors()
+    if known and known[-1].id == newest.id:
+        return None
+    mark = Anchor(now.isoformat(timespec="seconds"), newest.id, newest.hash)
+    path = Path(current_app.config["AUDIT_ANCHOR_FILE"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(asdict(mark)) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    recipient = current_app.config.get("AUDIT_ANCHOR_EMAIL")
+    if recipient:
+        from .notify import send
+
+        send(key=f"audit-anchor:{mark.id}:{mark.hash[:16]}", recipient=recipient,
+             subject=_("Audit log anchor: entry %(id)d", id=mark.id),
+             body=_("At %(at)s UTC the newest entry of the audit log was %(id)d, with the hash "
+                    "%(hash)s. Keep this message: with it, \"gms audit verify\" finds any "
+                    "entry up to this one that was removed or changed.",
+                    at=mark.at, id=mark.id, hash=mark.hash))
+        db.session.commit()
+    return mark
+
+
+def lost_anchor(anchors: Sequence[Anchor]) -> Anchor | None:
+    """The first of ``anchors`` whose entry is no longer in the log with the anchored hash
+    (one query per 500 anchors)."""
+    found: dict[int, str] = {}
+    for start in range(0, len(anchors), 500):
+        ids = [a.id for a in anchors[start:start + 500]]
+        found.update(db.session.execute(select(AuditEntry.id, AuditEntry.hash).where(
+            AuditEntry.id.in_(ids))).all())
+    return next((a for a in anchors if found.get(a.id) != a.hash), None)
