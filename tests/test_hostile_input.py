@@ -160,16 +160,10 @@ AUTH_FORMS = {
 
 
 @pytest.fixture
-def auth_round(app, territories, monkeypatch):
-    """Argon2 with minimal cost: these tests are about input, not about hashing time."""
+def auth_round(app, territories):
+    """Argon2 at minimal cost (the ``cheap_password_hashing`` fixture): these tests are about
+    input, not about hashing time."""
     H.fast_sqlite(app)
-    from argon2 import PasswordHasher
-
-    from gms.services import accounts
-
-    hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    monkeypatch.setattr(accounts, "_hasher", hasher)
-    monkeypatch.setattr(accounts, "_DUMMY", hasher.hash("not a password of anyone"))
     return {"token": "x"}
 
 

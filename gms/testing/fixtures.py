@@ -144,6 +144,21 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         need(f"needs Debian's chromium at {CHROMIUM} (python3 dev.py test installs it)")
 
 
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch):
+    """Argon2 at its lowest cost in tests (what is tested is who may log in, not how long
+    hashing takes): every demo person, registration and log-in hashed at the production
+    cost took 0.15 s of CPU. Hashes keep their format (``$argon2id$``) and carry their own
+    parameters, so each verifies as in production."""
+    from argon2 import PasswordHasher
+
+    from gms.services import accounts
+
+    hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    monkeypatch.setattr(accounts, "_hasher", hasher)
+    monkeypatch.setattr(accounts, "_DUMMY", hasher.hash("not a password of anyone"))
+
+
 # ------------------------------------------------------------------------------ database
 
 
