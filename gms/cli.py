@@ -23,7 +23,8 @@ def main() -> None:
 def init_app(app) -> None:
     """Add the GMS commands to ``app.cli`` (so ``gms`` and the test runner both see them)."""
     for command in (plugins_command, demo_command, close_due_calls_command, audit_group,
-                    export_group, backup_command, restore_command, users_group):
+                    export_group, backup_command, restore_command, users_group,
+                    territories_group):
         app.cli.add_command(command)
 
 
@@ -255,3 +256,25 @@ def users_reset_two_factor_command(email: str, reason: str) -> None:
     user = _user(email)
     two_factor.disable(user, actor=None, reason=f"{reason} ({_operator()})")
     click.echo(f"two-factor log-in of {user.email} reset; a new set-up follows the next log-in")
+
+
+@click.group("territories")
+def territories_group() -> None:
+    """The municipality register (SOATE)."""
+
+
+@territories_group.command("load")
+@click.option("--units", type=click.Path(exists=True, dir_okay=False),
+              help="Register CSV (soate_code, name_ru, kind, rayon_or_city, oblast); "
+                   "default: the SOATE 2021 list shipped with GMS.")
+@click.option("--names", type=click.Path(exists=True, dir_okay=False),
+              help="Kyrgyz and English names CSV (soate_code, name_ky, name_en, rayon_ky, "
+                   "oblast_ky); default: the one shipped with GMS.")
+@with_appcontext
+def territories_load_command(units: str | None, names: str | None) -> None:
+    """Load the municipality register, or bring it up to date (safe to run again)."""
+    from gms.services.territories import sync_reference
+
+    result = sync_reference(units, names)
+    click.echo(f"territories: {result.added} added, {result.updated} updated, "
+               f"{result.unchanged} unchanged")

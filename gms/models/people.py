@@ -23,9 +23,14 @@ class Territory(db.Model):
     __tablename__ = "territories"
     soate_code: Mapped[str] = mapped_column(String(14), primary_key=True)
     name_ru: Mapped[str] = mapped_column(String(200))
+    #: Kyrgyz and English names with their type words; the district and oblast in Kyrgyz
+    name_ky: Mapped[str | None] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20))
     rayon: Mapped[str] = mapped_column(String(200))
+    rayon_ky: Mapped[str | None] = mapped_column(String(200))
     oblast: Mapped[str] = mapped_column(String(100), index=True)
+    oblast_ky: Mapped[str | None] = mapped_column(String(100))
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(100))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -11,25 +12,59 @@ from sqlalchemy import select
 from gms.extensions import db
 from gms.models import Territory
 
-REFERENCE = Path(__file__).resolve().parent.parent / "data" / "kg-soate-2021-local-units.csv"
+DATA = Path(__file__).resolve().parent.parent / "data"
+REFERENCE = DATA / "kg-soate-2021-local-units.csv"
+#: Kyrgyz and English names of the same units (joined on the SOATE code)
+NAMES = DATA / "kg-soate-2021-names-ky.csv"
 SOURCE = "SOATE 2021, pre-reform"
 
 
-def load_reference(path: Path | str | None = None) -> int:
-    """Load the reference CSV; codes already present are kept as they are. Returns rows added."""
-    known = set(db.session.scalars(select(Territory.soate_code)))
-    added = 0
-    with open(path or REFERENCE, encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            if row["soate_code"] in known:
-                continue
-            db.session.add(Territory(
-                soate_code=row["soate_code"], name_ru=row["name_ru"], kind=row["kind"],
-                rayon=row["rayon_or_city"], oblast=row["oblast"], valid_from=date(2021, 1, 1),
-                valid_to=None, source=SOURCE))
+@dataclass(frozen=True)
+class LoadResult:
+    """What one load of the register changed."""
+
+    added: int
+    updated: int
+    unchanged: int
+
+
+def _read(path: Path | str) -> dict[str, dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return {row["soate_code"].strip(): row for row in csv.DictReader(fh)}
+
+
+def sync_reference(units: Path | str | None = None,
+                   names: Path | str | None = None) -> LoadResult:
+    """Load the municipality register, or bring it up to date: codes not yet known are
+    added, known ones take the register's current names (Russian, Kyrgyz, English), rayon and
+    oblast. Idempotent: a second run changes nothing. Commits."""
+    unit_rows = _read(units or REFERENCE)
+    name_rows = _read(names or NAMES) if (names or NAMES.exists()) else {}
+    known = {t.soate_code: t for t in db.session.scalars(select(Territory))}
+    added = updated = 0
+    for code, row in unit_rows.items():
+        extra = name_rows.get(code, {})
+        values = {"name_ru": row["name_ru"], "kind": row["kind"], "rayon": row["rayon_or_city"],
+                  "oblast": row["oblast"], "name_ky": extra.get("name_ky") or None,
+                  "name_en": extra.get("name_en") or None,
+                  "rayon_ky": extra.get("rayon_ky") or None,
+                  "oblast_ky": extra.get("oblast_ky") or None}
+        territory = known.get(code)
+        if territory is None:
+            db.session.add(Territory(soate_code=code, valid_from=date(2021, 1, 1), valid_to=None,
+                                     source=SOURCE, **values))
             added += 1
+        elif any(getattr(territory, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(territory, key, value)
+            updated += 1
     db.session.commit()
-    return added
+    return LoadResult(added, updated, len(unit_rows) - added - updated)
+
+
+def load_reference(path: Path | str | None = None) -> int:
+    """Load (or update) the register; returns the number of units added."""
+    return sync_reference(path).added
 
 
 def oblasts() -> list[str]:
