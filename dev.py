@@ -18,11 +18,13 @@
                                     (only while no database outside tests has been migrated)
     python3 dev.py setup            only set up
 
-Set-up creates ``.venv`` when it is missing and runs ``pip install -e '.[test]'`` when
-``pyproject.toml`` (or the Python version) changed since the last install; a hash stamp
-inside ``.venv`` records the last successful install. ``test`` also makes sure Debian's
-chromium is there for the browser tests (``apt-get install chromium`` when root); a browser
-is never downloaded through Playwright. The exit code of the command run is returned.
+Set-up creates ``.venv`` when it is missing and runs ``pip install -c requirements.lock -e
+'.[test]'`` when ``pyproject.toml``, ``requirements.lock`` (the pinned versions of every
+dependency, made by pip-tools' ``pip-compile``) or the Python version changed since the last
+install; a hash stamp inside ``.venv`` records the last successful install. ``test`` also
+makes sure Debian's chromium is there for the browser tests (``apt-get install chromium``
+when root); a browser is never downloaded through Playwright. The exit code of the command
+run is returned.
 """
 
 from __future__ import annotations
@@ -41,6 +43,9 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".gms-install-stamp"
 CHROMIUM = Path("/usr/bin/chromium")
+#: every dependency of ``.[test]`` pinned (``pip-compile --extra=test -o requirements.lock
+#: pyproject.toml``); installs use it as constraints
+LOCK = "requirements.lock"
 
 
 def say(message: str) -> None:
@@ -49,6 +54,7 @@ def say(message: str) -> None:
 
 def wanted_stamp() -> str:
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes())
+    digest.update((ROOT / LOCK).read_bytes())
     digest.update(sys.version.encode())
     return digest.hexdigest()
 
@@ -80,7 +86,7 @@ def setup() -> None:
     if not STAMP.exists() or STAMP.read_text().strip() != stamp:
         say("installing the project and its test tools into .venv")
         code = run([PYTHON, "-m", "pip", "install", "--disable-pip-version-check",
-                    "-q", "-e", ".[test]"], cwd=ROOT)
+                    "-q", "-c", LOCK, "-e", ".[test]"], cwd=ROOT)
         if code:
             say(f"pip install failed (exit code {code})")
             sys.exit(code)

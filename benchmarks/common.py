@@ -96,6 +96,7 @@ def bench_env(db_url: str, workdir: Path, **extra: str) -> dict[str, str]:
     env.update({
         "GMS_DATABASE_URL": db_url,
         "GMS_SECRET_KEY": SECRET,
+        "GMS_AUDIT_HMAC_KEY": "bench-audit-hmac-key-" + SECRET,  # the production profile's
         "GMS_UPLOAD_FOLDER": str(workdir / "uploads"),
         "PYTHONUNBUFFERED": "1",
         "PYTHONPATH": str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),

@@ -148,6 +148,9 @@ def build(size: Size, seed: int = 2026, log=print) -> dict:
     counts: dict[str, int] = {}
     events: list[tuple] = []  # (at, actor, action, object_type, object_id, payload)
 
+    # the rows come with their own audit entries, explicit ids and all: no entries of the
+    # tamper check's making in between (``gms audit baseline`` records the rows' digests)
+    db.session.info[audit.BULK_LOAD] = True
     load_reference()
     territories = db.session.scalars(select(Territory).order_by(Territory.soate_code)).all()
 
@@ -390,7 +393,10 @@ def build(size: Size, seed: int = 2026, log=print) -> dict:
                               "rapporteur_id": scorers[call.id][1],
                               "score": (sum(got) / len(got)).quantize(TWO),
                               "text": "Комиссия пришла к согласованной оценке.",
-                              "at": call.deadline_at + timedelta(days=25)})
+                              "at": call.deadline_at + timedelta(days=25),
+                              # a commission act: confirmed by a second member (issue 15)
+                              "status": "confirmed", "confirmed_by_id": scorers[call.id][0],
+                              "confirmed_at": call.deadline_at + timedelta(days=25)})
     counts["assignments"] = bulk(Assignment, assignments)
     review_totals.refresh_all(db.session.connection())  # the ORM's listener sees no bulk load
     counts["conflict_declarations"] = bulk(Conflict, conflicts)
@@ -451,7 +457,9 @@ def build(size: Size, seed: int = 2026, log=print) -> dict:
             grant = {"id": gid, "award_id": award_id, "status": g_status,
                      "number": f"AGR-{r['number']}", "language": r["language"],
                      "currency": "KGS", "amount": amount, "transferred": Decimal(0),
-                     "returned": Decimal(0), "starts_on": signed_on,
+                     "returned": Decimal(0), "amount_kgs": amount,
+                     "transferred_kgs": Decimal(0), "returned_kgs": Decimal(0),
+                     "starts_on": signed_on,
                      "ends_on": signed_on + timedelta(days=365), "recipient_account": account,
                      "opened_by_id": staff[0], "opened_at": opened_at,
                      "grantee_signed_on": None, "programme_signed_on": None,
@@ -514,6 +522,7 @@ def build(size: Size, seed: int = 2026, log=print) -> dict:
                     transfers.append(_transfer(tid, gid, t, t["amount"], f"ПП-{po}", account,
                                                value_day, finance[rng.randrange(3)]))
                     grant["transferred"] += t["amount"]
+                    grant["transferred_kgs"] += t["amount"]
                     events.append((transfers[-1]["recorded_at"], transfers[-1]["recorded_by_id"],
                                    "transfer.recorded", "transfers", tid,
                                    {"grant_id": gid, "amount": str(t["amount"])}))
@@ -527,6 +536,7 @@ def build(size: Size, seed: int = 2026, log=print) -> dict:
                                                    f"ВЗ-{po}", account, closed_at.date(),
                                                    finance[0], kind="return"))
                         grant["returned"] += back
+                        grant["returned_kgs"] += back
                     grant.update(closed_by_id=finance[0], closed_at=closed_at,
                                  closing_note="Проект завершён, отчёты одобрены.")
                     if sg:
@@ -595,6 +605,7 @@ def build(size: Size, seed: int = 2026, log=print) -> dict:
     counts["audit_log"] = bulk(AuditEntry, entries)
     log(f"  {len(entries):,} audit entries")
     db.session.commit()
+    db.session.info.pop(audit.BULK_LOAD, None)
     from .common import fix_sequences
 
     with db.engine.begin() as conn:
@@ -687,7 +698,8 @@ def top_up_transfers(target: int, seed: int = 7) -> int:
         db.session.execute(insert(Transfer), part)
     table = Grant.__table__
     stmt = (update(table).where(table.c.id == bindparam("b_id"))
-            .values(transferred=table.c.transferred + bindparam("b_add")))
+            .values(transferred=table.c.transferred + bindparam("b_add"),
+                    transferred_kgs=table.c.transferred_kgs + bindparam("b_add")))
     for part in _chunks(updates):
         db.session.execute(stmt, part)
     db.session.commit()

@@ -56,10 +56,24 @@ def page_list(info: dict) -> list[tuple[str, str, int | None]]:
 def _client(app, user_id: int | None):
     client = app.test_client()
     if user_id is not None:
+        from gms.services.sessions import SESSION_KEY
+
         with client.session_transaction() as session:
             session["_user_id"] = str(user_id)
             session["_fresh"] = True
+            session[SESSION_KEY] = _session_key(app, user_id)
     return client
+
+
+def _session_key(app, user_id: int) -> str:
+    """A server-side log-in of ``user_id`` (gms.services.sessions): the browser's key."""
+    from gms.extensions import db
+    from gms.services import sessions
+
+    with app.app_context():
+        key = sessions.create(user_id)
+        db.session.commit()
+    return key
 
 
 class Counter:

@@ -51,9 +51,13 @@ def child(db_url: str, workdir: str, user_id: int, trace: bool) -> dict:
     common.hermetic_environment()
     app = common.make_app(db_url, Path(workdir), TWO_FACTOR_ROLES=[])
     client = app.test_client()
+    from benchmarks.pages import _session_key
+    from gms.services.sessions import SESSION_KEY
+
     with client.session_transaction() as session:
         session["_user_id"] = str(user_id)
         session["_fresh"] = True
+        session[SESSION_KEY] = _session_key(app, user_id)  # a server-side log-in
     client.get("/finance/transfers")  # warm-up: connection, templates, user
     reset = _reset_peak()
     before = _status_mb("VmRSS")

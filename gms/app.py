@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import copy
+import hashlib
+import hmac
 import os
 import secrets
 import tomllib
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, Response, has_request_context, request
+from flask.globals import request_ctx
 from flask_babel import Babel
+from flask_login import current_user
 from jinja2 import ChoiceLoader, FileSystemLoader
 from sqlalchemy import event
 
@@ -57,6 +62,102 @@ def _load_config(app: Flask, test_config: dict | None) -> None:
         cfg["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
     if not cfg.get("AUDIT_ANCHOR_FILE"):
         cfg["AUDIT_ANCHOR_FILE"] = str(Path(app.instance_path) / "audit-anchors.jsonl")
+    _audit_hmac_key(cfg)
+    _base_url(cfg)
+
+
+def is_production_profile(cfg) -> bool:
+    """PostgreSQL and a broker, neither testing nor debugging: the production profile."""
+    return (not cfg.get("TESTING") and not cfg.get("DEBUG")
+            and cfg["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+            and bool(cfg.get("BROKER_URL")))
+
+
+def derived_audit_hmac_key(secret_key: str) -> str:
+    """The audit log's HMAC key derived from ``SECRET_KEY`` (development and tests only)."""
+    return hmac.new(str(secret_key).encode(), b"gms audit log HMAC key",
+                    hashlib.sha256).hexdigest()
+
+
+def _audit_hmac_key(cfg) -> None:
+    """``AUDIT_HMAC_KEY`` keys the audit log's hash chain and signs its anchors. The
+    production profile must set its own (not SECRET_KEY, at least 32 characters); elsewhere
+    it is derived from SECRET_KEY when unset."""
+    key = cfg.get("AUDIT_HMAC_KEY")
+    if not is_production_profile(cfg):
+        if not key:
+            cfg["AUDIT_HMAC_KEY"] = derived_audit_hmac_key(cfg["SECRET_KEY"])
+        return
+    if not key or len(str(key)) < 32 or str(key) == str(cfg["SECRET_KEY"]):
+        raise RuntimeError(
+            "AUDIT_HMAC_KEY must be set in production, to at least 32 random characters "
+            "other than SECRET_KEY (e.g. GMS_AUDIT_HMAC_KEY=$(python3 -c 'import secrets; "
+            "print(secrets.token_hex(32))')), the same for every process and never changed: "
+            "it keys the audit log's hash chain and signs its anchors")
+
+
+def _base_url(cfg) -> None:
+    """``BASE_URL``, the site's public address that every absolute link starts with: required
+    by the production profile; ``TRUSTED_HOSTS`` there defaults to its host name."""
+    base = cfg.get("BASE_URL")
+    if not base:
+        if is_production_profile(cfg):
+            raise RuntimeError(
+                "BASE_URL must be set in production: the site's public address, e.g. "
+                "GMS_BASE_URL=https://grants.example.kg. Every link in e-mails and letters "
+                "starts with it (never with a request's Host header).")
+        base = "http://localhost" if cfg.get("TESTING") else "http://127.0.0.1:5000"
+    parts = urlsplit(str(base))
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query \
+            or parts.fragment:
+        raise RuntimeError(f"BASE_URL must be an address like https://grants.example.kg, "
+                           f"not {base!r}")
+    cfg["BASE_URL"] = str(base).rstrip("/")
+    if cfg.get("TRUSTED_HOSTS") is None and is_production_profile(cfg):
+        cfg["TRUSTED_HOSTS"] = [parts.hostname]
+
+
+class GMSFlask(Flask):
+    """Flask whose absolute links always start with ``BASE_URL``: ``url_for(...,
+    _external=True)`` in a request, in a Celery task or in a ``gms`` command never copies
+    the request's ``Host`` header (which anybody can set) into an e-mail."""
+
+    def base_url_adapter(self):
+        """A URL adapter bound to ``BASE_URL``."""
+        base = urlsplit(self.config["BASE_URL"])
+        return self.url_map.bind(base.netloc, script_name=base.path or "/",
+                                 url_scheme=base.scheme)
+
+    def create_url_adapter(self, request):
+        if request is not None or not self.config.get("BASE_URL"):
+            return super().create_url_adapter(request)
+        return self.base_url_adapter()  # outside a request (app context, worker, CLI)
+
+    def url_for(self, endpoint: str, /, *, _anchor: str | None = None,
+                _method: str | None = None, _scheme: str | None = None,
+                _external: bool | None = None, **values) -> str:
+        options = {"_anchor": _anchor, "_method": _method, "_scheme": _scheme}
+        if not has_request_context():
+            return super().url_for(endpoint, _external=_external, **options, **values)
+        ctx = request_ctx._get_current_object()
+        if ctx.url_adapter is None:  # the request's host was refused (TRUSTED_HOSTS)
+            ctx.url_adapter = self.base_url_adapter()
+        if not (_external or (_external is None and _scheme is not None)):
+            return super().url_for(endpoint, _external=False, **options, **values)
+        adapter, ctx.url_adapter = ctx.url_adapter, self.base_url_adapter()
+        try:
+            return super().url_for(endpoint, _external=True, **options, **values)
+        finally:
+            ctx.url_adapter = adapter
+
+
+def _no_store(response: Response) -> Response:
+    """Pages of a signed-in person, and the log-in, reset and registration forms, are never
+    stored by the browser or a proxy (the back button after log-out shows nothing)."""
+    if request.endpoint != "static" and (
+            request.blueprint in ("auth", "membership") or current_user.is_authenticated):
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _instance_secret(app: Flask) -> str:
@@ -75,7 +176,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the GMS app: configuration, extensions, plugins, blueprints, Celery."""
-    app = Flask("gms", instance_relative_config=True)
+    app = GMSFlask("gms", instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _load_config(app, test_config)
     Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
@@ -108,6 +209,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
+    app.after_request(_no_store)
 
     from gms import cli, i18n, web
     from gms.services import review_totals, throttle  # noqa: F401 (its session listeners)

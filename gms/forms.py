@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import wtforms
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -15,6 +16,7 @@ from wtforms import (
     PasswordField,
     SelectMultipleField,
     StringField,
+    SubmitField,
     TextAreaField,
 )
 from wtforms.validators import (
@@ -29,6 +31,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from gms.amounts import parse_decimal, parse_int
 from gms.form_messages import TRANSLATIONS
 from gms.i18n import _l
 
@@ -40,12 +43,31 @@ UNSTORABLE_MESSAGE = _l("This text contains an invisible NUL character that cann
 MAX_DIGITS = 30
 
 
+def _typed(valuelist) -> str | None:
+    """The text typed in a number field; ``None`` when nothing (or only blanks) was typed."""
+    if not valuelist or valuelist[0] is None:
+        return None
+    return valuelist[0] if str(valuelist[0]).strip() else None
+
+
 class DecimalField(wtforms.DecimalField):
-    """WTForms' decimal field, refusing ``NaN``, infinities and numbers of more than
-    :data:`MAX_DIGITS` digits, which no ``NumberRange`` or sum can handle."""
+    """WTForms' decimal field, reading only ASCII digits (:func:`gms.amounts.parse_decimal`:
+    ``1 000,50`` yes; ``１０００``, ``١٠٠``, ``1_000``, ``1e5``, ``NaN`` no, with a message)
+    and refusing numbers of more than :data:`MAX_DIGITS` digits, which no ``NumberRange`` or
+    sum can handle."""
 
     def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
+        if not valuelist:
+            return
+        typed = _typed(valuelist)
+        if typed is None or self.use_locale:
+            super().process_formdata(valuelist)
+        else:
+            try:
+                self.data = parse_decimal(typed)
+            except ValueError:
+                self.data = None
+                raise
         if self.data is not None and (not self.data.is_finite()
                                       or self.data.adjusted() >= MAX_DIGITS):
             self.data = None
@@ -53,11 +75,22 @@ class DecimalField(wtforms.DecimalField):
 
 
 class IntegerField(wtforms.IntegerField):
-    """WTForms' whole-number field, refusing numbers of more than :data:`MAX_DIGITS` digits
-    (no count is that large; a draft keeps what is typed, so the answers stay readable)."""
+    """WTForms' whole-number field, reading only ASCII digits (:func:`gms.amounts.parse_int`)
+    and refusing numbers of more than :data:`MAX_DIGITS` digits (no count is that large; a
+    draft keeps what is typed, so the answers stay readable)."""
 
     def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
+        if not valuelist:
+            return
+        typed = _typed(valuelist)
+        if typed is None:
+            super().process_formdata(valuelist)
+        else:
+            try:
+                self.data = parse_int(typed)
+            except ValueError:
+                self.data = None
+                raise
         if self.data is not None and len(str(abs(self.data))) > MAX_DIGITS:
             self.data = None
             raise ValueError(self.gettext("Not a valid integer value."))
@@ -332,6 +365,17 @@ class RegisterForm(Form):
                            validators=[Optional(), Length(max=300)])
 
 
+class ResendConfirmationForm(Form):
+    """"Send the confirmation link again" (only its CSRF token)."""
+
+
+class MembershipDecisionForm(Form):
+    """Approve or decline a request to join an organisation (two buttons)."""
+
+    approve = SubmitField(_l("Approve"))
+    decline = SubmitField(_l("Decline"))
+
+
 class ResetRequestForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
 
@@ -375,6 +419,30 @@ class AssignForm(Form):
     reviewers = SelectMultipleField(_l("Commission members"), coerce=int)
 
 
+class AnonymisedCopyForm(Form):
+    """Staff upload a copy of an applicant's document without the applicant's names (coded
+    review); the file is checked as any upload by :mod:`gms.services.uploads`."""
+
+    file = FileField(_l("Anonymised copy"),
+                     validators=[FileRequired(_l("Choose a file to upload."))])
+
+
+class ApproveDocumentForm(Form):
+    """Staff let members see an anonymised copy, or the original as naming nobody; when the
+    search of its text found the applicant's names, only with ``confirm``."""
+
+    confirm = BooleanField(_l("The names found may stay: members may see the document as "
+                              "it is"))
+
+
+class ConsensusConfirmForm(Form):
+    """A second commission member confirms the proposed consensus: the score they read is
+    sent back, so that a proposal changed meanwhile is not confirmed unread."""
+
+    score = DecimalField(_l("Proposed consensus score"), places=2,
+                         validators=[InputRequired()], widget=wtforms.widgets.HiddenInput())
+
+
 __all__ = [
     "ApplicationForm", "Form", "SubForm", "BooleanField", "DecimalField", "FieldList",
     "FormField", "IntegerField", "SelectField", "StringField", "TextAreaField", "DataRequired",
@@ -411,6 +479,8 @@ class Present:
 
     def __call__(self, form, field):
         if field.data is None:
+            if field.process_errors and field.raw_data and str(field.raw_data[0]).strip():
+                raise StopValidation()  # typed but unreadable: its own message says why
             field.errors[:] = []
             from gms.i18n import _
 
@@ -427,3 +497,91 @@ def text_line(label, required: bool = True, max_length: int = 300, **kwargs):
     """A one-line answer, required or optional, with a length limit."""
     checks = [DataRequired()] if required else [Optional()]
     return StringField(label, validators=[*checks, Length(max=max_length)], **kwargs)
+
+
+class StaffAccountForm(Form):
+    """An administrator's new programme account (staff, finance, commission, administrator)."""
+
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=[])
+    agency = SelectField(_l("Agency"), choices=[])
+
+
+# ------------------------------------------------------ conflicts of interest (issue 16)
+
+class _InputRequired(InputRequired):
+    """WTForms' check, its message translated as a string (the field macro shows strings)."""
+
+    def __call__(self, form, field):
+        try:
+            super().__call__(form, field)
+        except StopValidation as exc:
+            raise StopValidation(str(exc.args[0]) if exc.args else "") from None
+
+
+class _DataRequired(DataRequired):
+    """WTForms' check, its message translated as a string (the field macro shows strings)."""
+
+    def __call__(self, form, field):
+        try:
+            super().__call__(form, field)
+        except StopValidation as exc:
+            raise StopValidation(str(exc.args[0]) if exc.args else "") from None
+
+
+class DeclarationForm(Form):
+    """A commission member's declaration of conflict of interest on an application. Neither
+    answer is chosen in advance: a declaration sent without one is refused."""
+
+    conflict = wtforms.RadioField(
+        _l("Your declaration"),
+        choices=[("no", _l("I have no conflict of interest with this applicant.")),
+                 ("yes", _l("I have a conflict of interest and recuse myself."))],
+        validators=[_InputRequired(message=_l(
+            "Choose one answer: whether you have a conflict of interest with this applicant "
+            "or not."))])
+    reason = TextAreaField(_l("If you have a conflict, describe it"),
+                           validators=[Length(max=5000)])
+
+    def validate_reason(self, field) -> None:
+        """A conflict is declared with its description."""
+        if self.conflict.data == "yes" and not (field.data or "").strip():
+            from gms.i18n import _
+
+            raise ValidationError(_("Describe the conflict of interest."))
+
+
+def _id_or_none(value) -> int | None:
+    """A chosen id; ``None`` for the empty choice ("choose…")."""
+    return int(value) if value is not None and str(value).strip() else None
+
+
+class ConflictClaimForm(Form):
+    """An applicant names a member of the call's commission it considers conflicted on its
+    application, with a reason (the view sets the members offered, after an empty choice:
+    nobody is named in advance)."""
+
+    member = SelectField(_l("Commission member"), coerce=_id_or_none, choices=[],
+                         validators=[_InputRequired(message=_l(
+                             "Choose the commission member you consider conflicted."))])
+    reason = TextAreaField(_l("Why do you consider this member conflicted?"),
+                           validators=[_DataRequired(message=_l(
+                               "Explain why you consider this member conflicted.")),
+                               Length(max=5000)])
+
+
+class ClaimDecisionForm(Form):
+    """Staff decide an applicant's conflict-of-interest claim, with a reason; no decision is
+    chosen in advance."""
+
+    decision = wtforms.RadioField(
+        _l("Decision"),
+        choices=[("uphold", _l("Uphold: the member is recused from this application")),
+                 ("dismiss", _l("Dismiss the claim"))],
+        validators=[_InputRequired(message=_l("Choose whether to uphold or dismiss the "
+                                             "claim."))])
+    reason = TextAreaField(_l("Reason for the decision"),
+                           validators=[_DataRequired(message=_l(
+                               "Give the reason for the decision on the claim.")),
+                               Length(max=5000)])

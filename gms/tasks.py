@@ -8,6 +8,8 @@ from datetime import timedelta
 from email.message import EmailMessage
 
 from celery import Celery, Task, shared_task
+from celery.schedules import crontab
+from celery.signals import worker_ready
 from flask import Flask, current_app
 
 from gms.extensions import db
@@ -30,15 +32,26 @@ def celery_init_app(app: Flask) -> Celery:
         "gms.assignment_reminders": {"task": "gms.assignment_reminders", "schedule": 3600.0},
         "gms.report_reminders": {"task": "gms.report_reminders", "schedule": 3600.0},
         "gms.flush_outbox": {"task": "gms.flush_outbox", "schedule": 300.0},
+        "gms.resume_letters": {"task": "gms.resume_letters",
+                               "schedule": float(app.config["LETTERS_RESUME_EVERY_SECONDS"])},
         "gms.audit_anchor": {"task": "gms.audit_anchor",
                              "schedule": float(app.config["AUDIT_ANCHOR_EVERY_SECONDS"])},
+        "gms.tamper_check": {"task": "gms.tamper_check",
+                             "schedule": crontab(**_nightly(app.config["TAMPER_CHECK_AT"]))},
     }
     for extra in app.extensions["gms.plugins"].hook.gms_register_periodic_tasks():
         schedule.update(extra or {})
     celery_app.conf.beat_schedule = schedule
     celery_app.set_default()
+    celery_app.flask_app = app  # for the worker's signal handlers
     app.extensions["celery"] = celery_app
     return celery_app
+
+
+def _nightly(at: str) -> dict[str, str]:
+    """``"HH:MM"`` (UTC) as crontab fields."""
+    hour, _sep, minute = str(at).partition(":")
+    return {"hour": str(int(hour)), "minute": str(int(minute or 0))}
 
 
 # acks_late + reject_on_worker_lost: a task whose worker is killed goes back to the queue
@@ -94,12 +107,25 @@ def flush_outbox(older_than_seconds: float = 60) -> int:
     return requeue_unsent(utcnow() - timedelta(seconds=older_than_seconds))
 
 
-@shared_task(name="gms.result_letters", bind=True, max_retries=3, default_retry_delay=60)
-def result_letters(self, call_id: int) -> int:
-    """Render, store and e-mail the result letters of a published call (idempotent)."""
-    from gms.services.letters import send_result_letters
+# The letters of a publication are rows (gms.models.LetterJob) committed with it; this task
+# writes them one per transaction. Acknowledged late: a worker killed half-way gets the task
+# back (and gms.resume_letters finds the rows anyway); rows done are skipped, so a repeat
+# writes no letter twice.
+@shared_task(name="gms.result_letters", acks_late=True, reject_on_worker_lost=True)
+def result_letters(call_id: int) -> int:
+    """Write the pending result letters of a published call; returns how many."""
+    from gms.services.letters import write_pending
 
-    return send_result_letters(call_id)
+    return write_pending(call_id)
+
+
+@shared_task(name="gms.resume_letters", acks_late=True, reject_on_worker_lost=True)
+def resume_letters() -> int:
+    """Write every result letter still pending (a worker died, the broker was down when the
+    results were published, a letter failed); safe to run any number of times."""
+    from gms.services.letters import write_pending
+
+    return write_pending()
 
 
 @shared_task(name="gms.assignment_reminders")
@@ -119,9 +145,32 @@ def audit_anchor() -> int | None:
     return mark.id if mark else None
 
 
+@worker_ready.connect
+def anchor_at_worker_start(sender=None, **_kwargs) -> None:
+    """Anchor the audit log as soon as a worker is ready: the log as it stands at start-up
+    is on record at once, not only at the first hourly anchor (a failure is logged)."""
+    app = getattr(getattr(sender, "app", None), "flask_app", None)
+    if app is None:
+        return
+    from gms.services.audit import anchor_now
+
+    with app.app_context():
+        anchor_now()
+
+
 @shared_task(name="gms.close_due_calls")
 def close_due_calls() -> int:
     """Close every open call whose deadline has passed; safe to run twice."""
     from gms.services.calls import close_due_calls as close
 
     return close(utcnow())
+
+
+@shared_task(name="gms.tamper_check")
+def tamper_check() -> int:
+    """The nightly tamper check: the audit chain, the records against their digests and the
+    derived totals; the result is stored and any finding e-mailed to the auditor. Returns
+    the number of findings."""
+    from gms.services.tamper_check import run_and_store
+
+    return run_and_store().findings

@@ -535,12 +535,14 @@ def application_world(app, clock, type_key: str, *, org_kind: str = "municipalit
 
 def login_as(client, user_id: int | None) -> None:
     """Log ``user_id`` in on ``client`` (``None``: nobody), second factor included."""
+    from types import SimpleNamespace
+
+    from gms.testing.fixtures import login
+
     with client.session_transaction() as session:
         session.clear()
-        if user_id is not None:
-            session["_user_id"] = str(user_id)
-            session["_fresh"] = True
-            session["second_factor"] = True
+    if user_id is not None:
+        login(client, SimpleNamespace(id=user_id), via="session")
 
 
 #: what the application page says when an answer cannot be stored

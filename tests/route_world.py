@@ -176,6 +176,16 @@ def build(now: datetime | None = None) -> dict:
                                         role=role))
     db.session.commit()
     att_eval = with_document(a_eval)
+    # an anonymised copy of it, as staff upload under coded review (issue 16), to check it
+    from gms.models import AnonymisedCopy
+
+    copy_name = hashlib.md5(b"route matrix copy").hexdigest()  # noqa: S324 - a file name
+    (Path(uploads.path_of(att_eval).parent) / copy_name).write_bytes(PDF)
+    db.session.add(AnonymisedCopy(
+        attachment_id=att_eval.id, filename="copy.pdf", stored_name=copy_name,
+        content_type="application/pdf", size=len(PDF), sha256=hashlib.sha256(PDF).hexdigest(),
+        hits={"readable": False, "hits": []}, uploaded_by_id=staff.id))
+    db.session.commit()
     assigned, conflicted = evaluation.assign(
         a_eval, [users["member_assigned"].id, users["member_conflicted"].id], staff)
     if assigned.reviewer_id != users["member_assigned"].id:
@@ -184,6 +194,14 @@ def build(now: datetime | None = None) -> dict:
     commission.declare(conflicted, conflict=True, reason="My cousin heads this municipality.",
                        now=now)
     visits.pick(c_eval, [a_eval.id], today + timedelta(days=3), staff)
+    # A's claim that a member is conflicted, waiting for staff's decision (issue 16)
+    from gms.models import ConflictClaim
+
+    claim = ConflictClaim(application_id=a_eval.id, member_id=users["member_unassigned"].id,
+                          reason="He advised our council on this project.", filed_by_id=ua.id,
+                          filed_at=now - timedelta(days=31), status="pending")
+    db.session.add(claim)
+    db.session.commit()
 
     # --- the open call and the draft -----------------------------------------------------
     c_open = call("small_grants", "open", opens_at=now - timedelta(days=1),
@@ -234,6 +252,14 @@ def build(now: datetime | None = None) -> dict:
     award(c_li, a_li, "funded", 1, reason="place_1")
     db.session.commit()
 
+    # --- a person asking to join organisation A (issue 15) -------------------------------
+    from gms.models.people import MembershipRequest
+
+    asked = MembershipRequest(user_id=user("applicant", "joining_a").id,
+                              organisation_id=org_a.id, status="pending")
+    db.session.add(asked)
+    db.session.commit()
+
     ids = {f"user_{k}": u.id for k, u in users.items()}
     ids.update(
         org_a=org_a.id, org_b=org_b.id,
@@ -247,7 +273,8 @@ def build(now: datetime | None = None) -> dict:
         assignment_assigned=assigned.id, assignment_conflicted=conflicted.id,
         award_pub_a=award_a.id, award_pub_b=award_b.id, grant_a=grant.id,
         tranche_a=tranche.id, transfer_a=transfer.id, report_a=report.id,
-        grant_document_a=scan.id, appeal_a=appeal.id,
+        grant_document_a=scan.id, appeal_a=appeal.id, membership_request_a=asked.id,
+        claim_eval_a=claim.id,
         report_key_eval=_first_report_key(c_eval), report_key_pub=_first_report_key(c_pub),
     )
     db.session.remove()

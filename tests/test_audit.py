@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import text
 
@@ -9,6 +11,7 @@ from gms.extensions import db
 from gms.services import audit
 
 from .helpers import toy_round
+from .test_security_audit import as_table_owner
 from .toy_competition import TOY
 
 pytestmark = [pytest.mark.gms_plugins(), pytest.mark.gms_config(**TOY)]
@@ -20,6 +23,7 @@ def test_changed_row_breaks_the_chain_and_cli_reports_it(app, runner):
         assert audit.verify() is None
     assert runner.invoke(args=["audit", "verify"]).exit_code == 0
     with app.app_context():
+        as_table_owner()  # the app's role cannot (tests/test_security_audit.py)
         db.session.execute(text(
             "UPDATE audit_log SET payload = '{\"eligible\": false}' WHERE id = 5"))
         db.session.commit()
@@ -31,6 +35,7 @@ def test_changed_row_breaks_the_chain_and_cli_reports_it(app, runner):
 def test_removed_row_breaks_the_chain(app):
     with app.app_context():
         toy_round()
+        as_table_owner()
         db.session.execute(text("DELETE FROM audit_log WHERE id = 3"))
         db.session.commit()
         assert audit.verify() == 4
@@ -101,6 +106,7 @@ def test_entries_removed_from_the_end_are_found_by_the_anchor(app, runner, clock
     assert result.exit_code == 0 and "1 anchor(s) checked" in result.output
     with app.app_context():
         # the newest three go, the anchored one among them: the chain alone is still whole
+        as_table_owner()
         db.session.execute(text(f"DELETE FROM audit_log WHERE id >= {newest - 1}"))
         db.session.commit()
         assert audit.verify() is None
@@ -117,6 +123,7 @@ def test_an_anchored_entry_rewritten_with_a_rebuilt_chain_is_found(app, runner, 
     with app.app_context():
         toy_round()
         mark = audit.anchor(clock())
+        as_table_owner()
         prev = audit.GENESIS
         for entry in db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id)):
             if entry.id == 3:
@@ -131,7 +138,10 @@ def test_anchor_file_faults_and_the_worker_task(app, runner, tmp_path, clock):
     from gms.tasks import audit_anchor
 
     bad = tmp_path / "anchors.jsonl"
-    bad.write_text('{"at": "2026-11-23T10:00:00", "id": 1, "hash": "ab"}\nnot json\n')
+    with app.app_context():
+        sig = audit._signature("2026-11-23T10:00:00", 1, "ab")
+    line = {"at": "2026-11-23T10:00:00", "id": 1, "hash": "ab", "sig": sig}
+    bad.write_text(json.dumps(line) + "\nnot json\n")
     result = runner.invoke(args=["audit", "verify", "--anchors", str(bad)])
     assert result.exit_code == 1 and "anchors.jsonl:2: not an audit anchor" in result.output
     with app.app_context():

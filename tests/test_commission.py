@@ -109,7 +109,9 @@ def test_member_declares_before_seeing_content_and_conflict_means_403(app, clien
         att_id = att.id
     login(client, "m1@x.kg")
     page = client.get(f"/review/{mine}").get_data(as_text=True)
-    assert "Declaration of conflict of interest" in page and "apps_a 0" not in page
+    # the declaration names the applicant (issue 16: its title), nothing of its content
+    assert "Declaration of conflict of interest" in page and "apps_a 0" in page
+    assert "plan.pdf" not in page and 'name="score-' not in page
     assert client.get(f"/documents/{att_id}").status_code == 404  # not before declaring
     r = client.post(f"/review/{mine}/declare", data={"conflict": "yes", "reason": ""},
                     follow_redirects=True)

@@ -71,6 +71,11 @@ def test_divergence_needs_consensus_which_replaces_the_mean(app, clock):
             commission.record_consensus(diverging, rapporteur, "30", "x", clock())
         commission.record_consensus(diverging, rapporteur, "12,5",
                                     "Budget unclear; impact strong.", clock())
+        # proposed only: the mean ranks it until a second member confirms (issue 15)
+        assert {r.application_id: r for r in evaluation.ranking(call)}[a].score == D(15)
+        with pytest.raises(ServiceError, match="second member"):
+            commission.confirm_consensus(diverging, rapporteur, D("12.5"), clock())
+        commission.confirm_consensus(diverging, m2, D("12.5"), clock())
         rows = {r.application_id: r for r in evaluation.ranking(call)}
         assert rows[a].score == D("12.50") and rows[a].mean == D("15.00")
         assert rows[b].rank == 1 and rows[a].rank == 2  # 15.5 beats the consensus 12.5
@@ -155,6 +160,7 @@ def test_appeal_within_the_window_only(app, client, clock):
         follow_redirects=True)
     assert "Your appeal was filed" in r.get_data(as_text=True)
     clock.advance(days=11)
+    login(client, "a@x.kg")  # a log-in lasts 12 hours, on the server too
     r = client.post(f"/applications/{a}/appeal", data={
         "grounds": "A second appeal after the window has closed."}, follow_redirects=True)
     assert "appeal window closed" in r.get_data(as_text=True)

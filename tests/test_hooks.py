@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 from flask import Blueprint
+from sqlalchemy import select
 
 from gms.competition import EligibilityRule
+from gms.competition.payee import PayeeAccount
 from gms.extensions import db
 from gms.hooks import hookimpl, specs
 from gms.hooks.manager import PluginError, build_plugin_manager, discover
@@ -50,6 +52,13 @@ class Recorder:
     @hookimpl
     def gms_extra_eligibility_rules(self, competition, competition_type):
         return [EligibilityRule("recorder.always", lambda a: (True, "fine"), blocking=False)]
+
+    @hookimpl
+    def gms_payee_account(self, application, competition_type):
+        if competition_type.key != "toy":
+            return None
+        return PayeeAccount(account=application.answers.get("account") or "4402011100000001",
+                            treasury_code="\n440001 ")
 
     @hookimpl
     def gms_competition_status_changed(self, competition, old_status, new_status):
@@ -168,6 +177,21 @@ def test_hook_gms_review_submitted(app, clock):
     assert all(e[3] == Decimal("14.00") for e in reviews)  # 6*2 + 2, of 25
 
 
+def test_hook_gms_payee_account(app, clock):
+    from gms.models import AuditEntry, Award, User
+    from gms.services import agreements
+
+    ids = _full_round(app, clock)
+    with app.app_context():
+        award = db.session.scalars(select(Award).where(Award.outcome == "funded")).first()
+        grant = agreements.open_grant(award, db.session.get(User, ids["staff"]))
+        assert (grant.recipient_account, grant.treasury_code) == ("4402011100000001", "440001")
+        entry = db.session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "grant.payee_carried")).one()
+        assert entry.object_id == grant.id
+        assert entry.payload["treasury_code"] == "440001"
+
+
 def test_hook_gms_awards_published(app, clock):
     ids = _full_round(app, clock)
     assert ("published", ids["call"], 2) in RECORDER.events
@@ -219,7 +243,7 @@ def test_plugin_paths_folder_is_discovered(tmp_path):
 def test_every_hook_is_documented_and_tested():
     names = [n for n, f in inspect.getmembers(specs, inspect.isfunction)
              if n.startswith("gms_")]
-    assert len(names) == 10
+    assert len(names) == 11
     doc = (ROOT / "docs" / "plugin-hooks.md").read_text(encoding="utf-8")
     here = Path(__file__).read_text(encoding="utf-8")
     for name in names:

@@ -611,7 +611,10 @@ FINANCE_FORMS = {
                   "exchange_rate": "101.5", "note": "Биринчи транш"},
                  [("tranche_id", "number"), ("value_date", "date"), ("amount_kgs", "number"),
                   ("payment_order", "text"), ("recipient_account", "text"),
-                  ("exchange_rate", "number"), ("note", "text")]),
+                  ("treasury_code", "text"), ("exchange_rate", "number"), ("note", "text")]),
+    "payee": ("staff", "/finance/grants/{active}/payee",
+              {"recipient_account": "4402011100005821", "treasury_code": "440001"},
+              [("recipient_account", "text"), ("treasury_code", "text")]),
     "return": ("finance", "/finance/grants/{active}/returns",
                {"value_date": "2026-03-01", "amount_kgs": "1015", "payment_order": "ПП-18",
                 "exchange_rate": "101.5", "note": "Калдык"},
@@ -733,7 +736,8 @@ def _reset_money(ids: dict, kind: str) -> None:
 def _money_state(ids: dict) -> tuple:
     grants = tuple(H.columns(db.session.get(Grant, ids[k]), "status", "amount", "currency",
                              "transferred", "returned", "language", "starts_on", "ends_on",
-                             "recipient_account", "grantee_signed_on", "closing_note")
+                             "recipient_account", "treasury_code", "grantee_signed_on",
+                             "closing_note")
                    for k in ("unsigned", "active"))
     report = H.columns(db.session.get(GrantReport, ids["final"]), "status", "narrative",
                        "spent_total", "beneficiaries", "monitoring_findings", "comment",
@@ -749,6 +753,7 @@ def _money_invariants(ids: dict) -> None:
     for grant in db.session.scalars(select(Grant).where(Grant.id.in_(grants))):
         assert 0 <= grant.returned <= grant.transferred <= grant.amount < 10**12
         assert H.storable(grant.recipient_account or "") and H.storable(grant.closing_note or "")
+        assert H.storable(grant.treasury_code or "") and len(grant.treasury_code or "") <= 60
         for t in grant.tranches:
             assert 0 < t.amount <= grant.amount and H.storable(t.milestone or "")
     for t in db.session.scalars(select(Transfer).where(Transfer.grant_id.in_(grants))):
@@ -756,6 +761,7 @@ def _money_invariants(ids: dict) -> None:
         assert (t.amount > 0) == (t.reverses_id is None) and abs(t.amount_kgs) < 10**12
         assert t.value_date <= date(2026, 3, 2)
         assert H.storable(t.payment_order) and H.storable(t.note or "")
+        assert H.storable(t.recipient_account) and H.storable(t.treasury_code or "")
     for c in db.session.scalars(select(Contribution).where(Contribution.grant_id.in_(grants))):
         assert 0 < c.amount < 10**12 and H.storable(c.note or "")
     for r in db.session.scalars(select(GrantReport).where(GrantReport.grant_id.in_(grants))):

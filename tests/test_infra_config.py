@@ -152,6 +152,7 @@ def test_production_example_loads(make_app, tmp_path, monkeypatch):
     monkeypatch.setenv("GMS_CONFIG_FILE", str(CONFIG_DIR / "production.example.toml"))
     monkeypatch.setenv("GMS_UPLOAD_FOLDER", str(tmp_path / "uploads"))
     monkeypatch.setenv("GMS_SECRET_KEY", "from-the-environment")
+    monkeypatch.setenv("GMS_AUDIT_HMAC_KEY", "an-audit-key-of-at-least-32-characters")
     app = make_app(test_defaults=False)
     assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
     assert app.extensions["celery"].conf.task_always_eager is False

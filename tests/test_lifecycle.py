@@ -110,9 +110,12 @@ def test_toy_competition_full_round(app, client, clock):
     for i, member in enumerate(members, start=1):
         login(client, f"m{i}@x.kg")
         for app_id, (impact, cost) in scores.items():
-            # the declaration comes first: before it, the page shows nothing of the content
+            # the declaration comes first: it names the applicant and its title, but shows
+            # nothing of the content or the score sheet before it is made
             page = client.get(f"/review/{assignments[(app_id, member)]}").get_data(as_text=True)
-            assert "Declaration of conflict of interest" in page and "Water for" not in page
+            title = "Water for Kara-Suu" if app_id == app_a else "Lights"
+            assert "Declaration of conflict of interest" in page and title in page
+            assert 'name="score-impact"' not in page
             client.post(f"/review/{assignments[(app_id, member)]}/declare",
                         data={"conflict": "no"})
             r = client.post(f"/review/{assignments[(app_id, member)]}", data={

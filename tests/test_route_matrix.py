@@ -22,7 +22,13 @@ from types import SimpleNamespace
 import pytest
 from flask import url_for
 
-from gms.testing.fixtures import IsolatedClient, _clean_environment, _create_app, login
+from gms.testing.fixtures import (
+    IsolatedClient,
+    _clean_environment,
+    _create_app,
+    login,
+    session_key,
+)
 
 from . import route_world
 from .route_world import PDF, ROLES
@@ -105,10 +111,29 @@ TABLE: dict[str, Route] = {
                                login_redirect_ok=True),
     "/account/security": Route("auth.security", BOTH, USERS, ok_status=(200,)),
     "/logout": Route("auth.logout", POST, PUBLIC),
+    "/account/log-out-everywhere": Route("auth.log_out_everywhere", POST, USERS,
+                                         login_redirect_ok=True),
+    "/two-factor/enrol/<token>": Route("auth.enrol_link", BOTH, PUBLIC,
+                                       lambda w: {"token": "not-a-token"}),
+    "/two-factor/setup": Route("auth.two_factor_setup", BOTH, PUBLIC, ok_status=(302,),
+                               login_redirect_ok=True),
     "/register": Route("auth.register", BOTH, PUBLIC),
     "/reset": Route("auth.reset_request", BOTH, PUBLIC),
+    "/register/check-email": Route("membership.check_email", GET, PUBLIC),
+    "/account/confirm": Route("membership.unconfirmed", GET, USERS, ok_status=(302,)),
+    "/account/confirm/send": Route("membership.resend", POST, USERS),
+    "/confirm/<token>": Route("membership.confirm", GET, PUBLIC,
+                              lambda w: {"token": "not-a-token"}, ok_status=(302,),
+                              login_redirect_ok=True),
+    "/membership/requests": Route("membership.requests", GET, STAFF),
+    "/membership/requests/<int:request_id>": Route(
+        "membership.decide", POST, A | STAFF, lambda w: {"request_id": w["membership_request_a"]},
+        data=lambda w: {"approve": "Approve"}),
     "/reset/<token>": Route("auth.reset_password", BOTH, PUBLIC,
                             lambda w: {"token": "not-a-token"}),
+    "/invitation/<token>": Route("admin.accept_invitation", BOTH, PUBLIC,
+                                 lambda w: {"token": "not-a-token"}, ok_status=(404,)),
+    "/admin/accounts": Route("admin.accounts", BOTH, ADMIN),
     "/finance/open-data": Route("finance.open_data", GET, PUBLIC),
     "/finance/open-data/360giving.json": Route("finance.open_data_json", GET, PUBLIC),
     "/finance/open-data/360giving.csv": Route("finance.open_data_csv", GET, PUBLIC),
@@ -131,6 +156,11 @@ TABLE: dict[str, Route] = {
         lambda w: {"application_id": w["app_draft_a"], "attachment_id": w["att_draft_a"]}),
     "/applications/<int:application_id>/withdraw": Route("applicant.withdraw", POST, A,
                                                          app_id("app_open_a")),
+    # naming a conflicted commission member, before the deadline (issue 16)
+    "/applications/<int:application_id>/conflict-claims": Route(
+        "applicant.claim_conflict", POST, A, app_id("app_open_a"),
+        data=lambda w: {"member": str(w["user_member_unassigned"]),
+                        "reason": "He advised our council on this project."}),
     "/applications/<int:application_id>/appeal": Route(
         "applicant.appeal", POST, A, app_id("app_pub_a"),
         data=lambda w: {"grounds": "The second hearing was not counted; please recount."}),
@@ -167,9 +197,14 @@ TABLE: dict[str, Route] = {
         lambda w: {"assignment_id": w["assignment_assigned"],
                    "other_id": w["assignment_conflicted"]},
         data=lambda w: {"reason": "A criterion was misread."}),
+    # A's scores do not diverge (issue 15): the consensus sent is refused (409, nothing written)
     "/review/consensus/<int:application_id>": Route(
         "review.consensus", BOTH, frozenset({"member_assigned"}), app_id("app_eval_a"),
-        data=lambda w: {"score": "70", "text": "The commission agreed."}),
+        data=lambda w: {"score": "70", "text": "The commission agreed."},
+        ok_status=(200, 409)),
+    "/review/consensus/<int:application_id>/confirm": Route(
+        "review.consensus_confirm", POST, frozenset({"member_assigned"}), app_id("app_eval_a"),
+        data=lambda w: {"score": "70"}),
     # B's application: the rapporteur has not declared on it, so sees only the declaration
     # form, and a consensus sent is refused (403, nothing written)
     "/review/consensus/<int:application_id>#undeclared": Route(
@@ -204,6 +239,21 @@ TABLE: dict[str, Route] = {
     "/staff/applications/<int:application_id>/assign": Route(
         "staff.assign", POST, STAFF, app_id("app_eval_a"),
         data=lambda w: {"reviewers": [str(w["user_member_unassigned"])]}),
+    # anonymised copies of documents (coded review, issue 16); the evaluation call is not
+    # coded, so staff's actions are refused with a message, and nothing changes
+    "/staff/documents/<int:attachment_id>/anonymised-copy": Route(
+        "staff.upload_anonymised_copy", POST, STAFF,
+        lambda w: {"attachment_id": w["att_eval_a"]},
+        data=lambda w: {"file": (io.BytesIO(PDF), "copy.pdf")}),
+    "/staff/documents/<int:attachment_id>/anonymised-copy/file": Route(
+        "staff.anonymised_copy", GET, STAFF_FINANCE,
+        lambda w: {"attachment_id": w["att_eval_a"]}),
+    "/staff/documents/<int:attachment_id>/anonymised-copy/approve": Route(
+        "staff.approve_anonymised_copy", POST, STAFF,
+        lambda w: {"attachment_id": w["att_eval_a"]}, data=lambda w: {"confirm": "y"}),
+    "/staff/documents/<int:attachment_id>/no-identity": Route(
+        "staff.mark_no_identity", POST, STAFF,
+        lambda w: {"attachment_id": w["att_eval_a"]}, data=lambda w: {"confirm": "y"}),
     "/staff/applications/<int:application_id>/override": Route(
         "staff.override_conflict", POST, STAFF, app_id("app_eval_a"),
         data=lambda w: {"user_id": str(w["user_member_conflicted"]), "reason": "Cleared."}),
@@ -237,6 +287,9 @@ TABLE: dict[str, Route] = {
     "/staff/awards/<int:award_id>/decline": Route(
         "staff.decline_award", POST, STAFF, lambda w: {"award_id": w["award_pub_b"]},
         data=lambda w: {"reason": "The municipality declined the prize."}),
+    "/staff/conflict-claims/<int:claim_id>/decide": Route(
+        "staff.decide_conflict_claim", POST, STAFF, lambda w: {"claim_id": w["claim_eval_a"]},
+        data=lambda w: {"decision": "uphold", "reason": "He did advise the council."}),
     "/staff/appeals/<int:appeal_id>/decide": Route(
         "staff.decide_appeal", POST, STAFF, lambda w: {"appeal_id": w["appeal_a"]},
         data=lambda w: {"upheld": "no", "decision": "The hearing was counted."}),
@@ -254,6 +307,9 @@ TABLE: dict[str, Route] = {
     "/finance/grants/<int:grant_id>/terms": Route(
         "finance.terms", POST, STAFF, lambda w: {"grant_id": w["grant_a"]},
         data=lambda w: {"language": "ky", "currency": "KGS", "amount": "100000"}),
+    "/finance/grants/<int:grant_id>/payee": Route(
+        "finance.payee", POST, STAFF, lambda w: {"grant_id": w["grant_a"]},
+        data=lambda w: {"recipient_account": "4402011100009999", "treasury_code": "440001"}),
     "/finance/grants/<int:grant_id>/plan": Route(
         "finance.plan", POST, STAFF, lambda w: {"grant_id": w["grant_a"]},
         data=lambda w: {"t0-percent": "100"}),
@@ -365,7 +421,8 @@ class World:
     def client(self, role: str) -> IsolatedClient:
         client = self.app.test_client()
         if role != "anonymous":
-            login(client, SimpleNamespace(id=self.ids[f"user_{role}"]), via="session")
+            login(client, SimpleNamespace(id=self.ids[f"user_{role}"]), via="session",
+                  key=self.ids[f"session_{role}"])
         return client
 
     def send(self, role: str, method: str, url: str, data: dict | None = None):
@@ -387,6 +444,7 @@ def world(gms_databases, tmp_path_factory):
         "SQLALCHEMY_DATABASE_URI": gms_databases.url_for(root), "DATABASE_URL": None,
         "BROKER_URL": None, "CELERY": {}, "UPLOAD_FOLDER": str(root / "uploads"),
         "PLUGINS": _default_plugins(), "MAIL_BACKEND": "outbox", "TWO_FACTOR_ROLES": [],
+        "SESSION_LAST_SEEN_EVERY": 0,
     }
     with pytest.MonkeyPatch.context() as mp:
         _clean_environment(mp)
@@ -396,6 +454,9 @@ def world(gms_databases, tmp_path_factory):
         try:
             with app.test_request_context():
                 ids = route_world.build()
+            # one server-side log-in per role, part of the world (put back like the rest)
+            ids.update({f"session_{role}": session_key(app, ids[f"user_{role}"])
+                        for role in ROLES if role != "anonymous"})
             snapshot = route_world.Snapshot(app, root)
             yield World(app, ids, snapshot)
         finally:

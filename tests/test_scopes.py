@@ -75,7 +75,18 @@ def test_anonymous_review_hides_the_applicant_until_publication(app, client, clo
     for page in pages:
         assert name not in page and title not in page
         assert application.number in page
+    # the original is not given before staff approve a copy or mark it as naming nobody
+    # (issue 16); once marked, it comes under a neutral name
+    assert client.get(f"/documents/{att_id}").status_code == 404
+    with app.app_context():
+        from gms.models import Attachment
+        from gms.services import anonymised_copies
+
+        anonymised_copies.mark_no_identity(db.session.get(Attachment, att_id),
+                                           db.session.get(Application, application.id),
+                                           db.session.get(User, ids["staff"]))
     download = client.get(f"/documents/{att_id}")
+    assert download.status_code == 200
     assert name not in download.headers["Content-Disposition"]
     # after publication the names are shown
     with app.app_context():

@@ -52,3 +52,14 @@ def test_registration_offers_the_loaded_municipalities(app, runner, client):
     assert runner.invoke(main, ["territories", "load"]).exit_code == 0
     page = client.get("/register").get_data(as_text=True)
     assert CODE in page and "Ак-Булунский" in page
+
+
+def test_the_municipality_list_is_in_the_readers_language(app, runner, client):
+    assert runner.invoke(main, ["territories", "load"]).exit_code == 0
+    expected = {"ky": "Ак-Булуң айыл аймагы (Ак-Суу району) — Ысык-Көл облусу",
+                "ru": "Ак-Булунский айылный аймак (Ак-Суйский район) — Иссык-Кульская область",
+                "en": "Ak-Bulun aiyl aimak (Ak-Suu district) — Ysyk-Kol oblast"}
+    for lang, label in expected.items():
+        client.get(f"/lang/{lang}")
+        page = client.get("/register").get_data(as_text=True)
+        assert f'<option value="{CODE}">{label}</option>' in page, lang

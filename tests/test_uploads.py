@@ -21,8 +21,15 @@ pytestmark = [pytest.mark.gms_plugins(), pytest.mark.gms_config(**TOY)]
 
 
 def _docx() -> bytes:
+    """The smallest real DOCX: its main part, the package's relationships, and the part's
+    content type in [Content_Types].xml (issue 15: a ZIP is not a DOCX without them)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Override PartName="/word/document.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'))
+        z.writestr("_rels/.rels", "<Relationships/>")
         z.writestr("word/document.xml", "<w/>")
     return buf.getvalue()
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from gms.cli import main
 from gms.extensions import db
-from gms.models import AuditEntry, User
+from gms.models import AuditEntry, OutboxMessage, User
 from gms.services import two_factor
 
 pytestmark = pytest.mark.gms_config(TWO_FACTOR_ROLES=["staff", "commission", "finance",
@@ -55,8 +55,8 @@ def test_reset_two_factor_for_someone_who_lost_the_phone(app, runner, make_user)
     staff = make_user("staff")
     with app.app_context():
         user = db.session.get(User, staff.id)
-        secret = two_factor.new_secret(user)
-        two_factor.confirm(user, pyotp.TOTP(secret).now())
+        enrolment, _key = two_factor.start_enrolment(user)
+        two_factor.confirm(enrolment, pyotp.TOTP(enrolment.secret).now())
     result = runner.invoke(main, ["users", "reset-two-factor", staff.email])
     assert result.exit_code == 2  # a reason is required
     result = runner.invoke(main, ["users", "reset-two-factor", staff.email,
@@ -66,7 +66,16 @@ def test_reset_two_factor_for_someone_who_lost_the_phone(app, runner, make_user)
         assert not db.session.get(User, staff.id).has_two_factor
     (entry,) = _entries(app, "user.two_factor_disabled")
     assert "phone stolen" in entry.payload["reason"] and entry.actor_id is None
+    # a set-up link went to the account's address: the password alone sets up nothing
+    with app.app_context():
+        (mail,) = db.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.recipient == staff.email)).all()
+    assert "/two-factor/enrol/" in mail.body
     client = app.test_client()
     r = client.post("/login", data={"email": staff.email, "password": staff.plain_password})
     assert r.headers["Location"].endswith("/login/two-factor")
-    assert "<svg" in client.get("/login/two-factor").get_data(as_text=True)  # set up anew
+    page = client.get("/login/two-factor").get_data(as_text=True)
+    assert "<svg" not in page and "We sent you a link" in page
+    path = mail.body[mail.body.index("/two-factor/enrol/"):].split()[0]
+    assert client.post(path).status_code == 302  # the link sets it up anew
+    assert "<svg" in client.get("/two-factor/setup").get_data(as_text=True)

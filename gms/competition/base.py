@@ -108,6 +108,12 @@ class CompetitionType:
         """Documents applicants upload."""
         return ()
 
+    def identity_names(self, application: ApplicationInfo) -> Sequence[str]:
+        """Names, besides the organisation's, its unit's and its rayon's, that identify the
+        applicant (villages its answers name...): searched for in its documents before staff
+        approve their anonymised copies under coded review."""
+        return ()
+
     def requested_amount(self, answers: Mapping[str, Any]) -> Decimal | None:
         """The amount requested, read from the answers (``None`` when missing or not a number)."""
         try:

@@ -80,6 +80,21 @@ def gms_extra_eligibility_rules(competition, competition_type):
     """
 
 
+@hookspec(firstresult=True)
+def gms_payee_account(application, competition_type):
+    """The grantee's local-budget account and treasury code, as the application gives them.
+
+    Called when the grant of a funded award is opened: the core copies the values to the
+    grant (audited), and prefills every transfer with them. The first implementation that
+    returns something other than ``None`` wins, so return ``None`` for applications of
+    competition types that are not yours.
+
+    :param application: a :class:`gms.competition.ApplicationInfo` (its stored answers).
+    :param competition_type: the call's :class:`gms.competition.CompetitionType`.
+    :returns: a :class:`gms.competition.payee.PayeeAccount`, or ``None``.
+    """
+
+
 # ---------------------------------------------------------------------------- event hooks
 
 

@@ -1,6 +1,6 @@
 """Database models of the core, one module per area."""
 
-from .applications import Application, Attachment, EligibilityCheck
+from .applications import AnonymisedCopy, Application, Attachment, EligibilityCheck
 from .calls import Competition, translated
 from .commission import (
     COMMISSION_ROLES,
@@ -8,19 +8,27 @@ from .commission import (
     AssignmentRun,
     CommissionMember,
     Conflict,
+    ConflictClaim,
     Meeting,
     MemberLink,
 )
 from .evaluation import Appeal, Assignment, Award, ConsensusReport, ReviewTotals, Score
+from .letters import LetterJob
+from .log_ins import TwoFactorEnrolment, UserSession
 from .money import Contribution, Grant, GrantDocument, GrantReport, Tranche, Transfer
-from .people import ORG_KINDS, ROLES, Organisation, RecoveryCode, Territory, User
-from .system import AuditEntry, OutboxMessage
+from .people import AGENCIES, ORG_KINDS, ROLES, Organisation, RecoveryCode, Territory, User
+from .system import AuditEntry, IntegrityCheck, OutboxMessage
 
 __all__ = [
-    "Application", "Attachment", "EligibilityCheck", "Competition", "translated", "Assignment",
-    "Award", "Score", "ORG_KINDS", "ROLES", "Organisation", "RecoveryCode", "Territory", "User",
-    "AuditEntry",
+    "AnonymisedCopy", "Application", "Attachment", "EligibilityCheck", "Competition",
+    "translated", "Assignment",
+    "Award", "Score", "AGENCIES", "ORG_KINDS", "ROLES", "Organisation", "RecoveryCode",
+    "Territory", "User",
+    "AuditEntry", "IntegrityCheck",
     "OutboxMessage", "COMMISSION_ROLES", "SCORING_ROLES", "AssignmentRun", "CommissionMember",
-    "Conflict", "MemberLink", "Appeal", "ConsensusReport", "Meeting", "ReviewTotals",
+    "Conflict", "ConflictClaim", "MemberLink", "Appeal", "ConsensusReport", "Meeting",
+    "ReviewTotals",
     "Contribution", "Grant", "GrantDocument", "GrantReport", "Tranche", "Transfer",
+    "LetterJob",
+    "TwoFactorEnrolment", "UserSession",
 ]

@@ -65,6 +65,36 @@ class Attachment(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class AnonymisedCopy(db.Model):
+    """What commission members get of one uploaded document under coded review, before
+    publication: a copy staff uploaded without the applicant's names (``stored_name`` set),
+    or the original itself once staff marked it as naming nobody (``no_identity``). Members
+    get it only once ``approved_at`` is set; ``hits`` is the text-layer search for the
+    applicant's names that staff saw (``{"readable": bool, "hits": [{page, found,
+    snippet}]}``) and ``hits_confirmed`` that they approved despite it."""
+
+    __tablename__ = "anonymised_copies"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attachment_id: Mapped[int] = mapped_column(ForeignKey("attachments.id", ondelete="CASCADE"),
+                                               unique=True)
+    no_identity: Mapped[bool] = mapped_column(default=False)
+    filename: Mapped[str | None] = mapped_column(String(255))
+    stored_name: Mapped[str | None] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str | None] = mapped_column(String(100))
+    size: Mapped[int | None]
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    hits: Mapped[dict | None] = mapped_column(JSON)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hits_confirmed: Mapped[bool] = mapped_column(default=False)
+
+    attachment: Mapped[Attachment] = relationship()
+    uploaded_by: Mapped[User] = relationship(foreign_keys=[uploaded_by_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+
+
 class EligibilityCheck(db.Model):
     """A stored result of one eligibility rule, taken at submission."""
 

@@ -62,6 +62,29 @@ class Conflict(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
+class ConflictClaim(db.Model):
+    """An applicant names a member of the call's commission it considers conflicted on its
+    application, with a reason, before the deadline; staff uphold or dismiss it, with a
+    reason. An upheld claim recuses the member as a declared conflict does (a
+    :class:`Conflict` with ``source="claim"``)."""
+
+    __tablename__ = "conflict_claims"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    filed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    filed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: pending, upheld or dismissed
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    decision: Mapped[str | None] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    member: Mapped[User] = relationship(foreign_keys=[member_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+
 class AssignmentRun(db.Model):
     """An automatic assignment: its seed, constraints and result, so it can be re-run."""
 

@@ -89,16 +89,27 @@ class Award(db.Model):
 
 
 class ConsensusReport(db.Model):
-    """The consensus the rapporteur records when members' scores diverge; its score replaces
-    the mean in the ranking, and the commission sees it beside the individual scores."""
+    """The commission's consensus on an application whose members' scores diverge: proposed
+    by the rapporteur (or the chair), it is a commission act only once a second member
+    confirms it; only a confirmed consensus replaces the mean in the ranking, and the
+    commission sees it beside the individual scores."""
 
     __tablename__ = "consensus_reports"
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
+    #: who proposed it (the rapporteur or the chair)
     rapporteur_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     score: Mapped[Decimal] = mapped_column(Numeric(8, 2))
     text: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: proposed, or confirmed by a second member of the commission
+    status: Mapped[str] = mapped_column(String(20), default="proposed",
+                                        server_default="proposed")
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    proposer: Mapped[User] = relationship(foreign_keys=[rapporteur_id])
+    confirmer: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id])
 
 
 class Appeal(db.Model):

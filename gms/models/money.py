@@ -7,6 +7,10 @@ Database guarantees (see docs/money.md):
   currency; a CHECK keeps it between 0 and ``grants.amount``, so no sequence of transfers,
   concurrent or not, can pay more than the award. The services lock the grant row
   (``SELECT ... FOR UPDATE``) and add to the column in SQL.
+- A grant set in CHF also keeps its ceiling and running totals in KGS (``amount_kgs``: the
+  award, which is in KGS; ``transferred_kgs``, ``returned_kgs``), checked the same way, so the
+  ledger, which counts in KGS, can never show more transferred than awarded whatever the
+  exchange rates; for a grant in KGS they equal ``amount``, ``transferred`` and ``returned``.
 - ``transfers`` rows are never updated or deleted: an ORM guard refuses it (:func:`_refuse`),
   and triggers created by the migration refuse it in the database (PostgreSQL and SQLite).
   A mistake is corrected by a reversing entry (``reverses_id``), which a CHECK keeps negative.
@@ -54,6 +58,12 @@ class ImmutableRecord(RuntimeError):
     """Raised when code tries to change or delete a money record."""
 
 
+def _same_as(context, column: str) -> Decimal:
+    """The default of a KGS column of a grant inserted without it: the same value in the
+    grant's currency (a grant in KGS), or 0."""
+    return context.get_current_parameters().get(column) or Decimal(0)
+
+
 class Grant(db.Model):
     """The money side of one funded award: its agreement, payment plan and running totals.
 
@@ -69,6 +79,11 @@ class Grant(db.Model):
         CheckConstraint("returned >= 0 AND ROUND(returned, 2) <= ROUND(transferred, 2)",
                         name="returned_within_transferred"),
         CheckConstraint("currency IN ('KGS', 'CHF')", name="currency_known"),
+        CheckConstraint("transferred_kgs >= 0 AND ROUND(transferred_kgs, 2) <= "
+                        "ROUND(amount_kgs, 2)", name="transferred_kgs_within_award"),
+        CheckConstraint("returned_kgs >= 0 AND ROUND(returned_kgs, 2) <= "
+                        "ROUND(transferred_kgs, 2)", name="returned_kgs_within_transferred"),
+        CheckConstraint("currency <> 'KGS' OR amount = amount_kgs", name="kgs_amount_is_award"),
         CheckConstraint("status IN ('unsigned', 'active', 'closed')", name="status_known"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,10 +98,21 @@ class Grant(db.Model):
     #: running totals in ``currency``, kept by the transfer services
     transferred: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     returned: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    #: the ceiling in KGS: the award's amount, whatever the grant's currency (a row written
+    #: without it is a grant in KGS: ``amount``)
+    amount_kgs: Mapped[Decimal] = mapped_column(Money, default=lambda c: _same_as(c, "amount"))
+    #: running totals in KGS (the records' ``amount_kgs``), kept with the ones above
+    transferred_kgs: Mapped[Decimal] = mapped_column(
+        Money, default=lambda c: _same_as(c, "transferred"))
+    returned_kgs: Mapped[Decimal] = mapped_column(
+        Money, default=lambda c: _same_as(c, "returned"))
     starts_on: Mapped[date | None] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
-    #: the grantee's local-budget account or treasury code
+    #: the grantee's local-budget account (or treasury code), from its application
+    #: (``gms_payee_account``), correctable by staff; prefilled on every transfer
     recipient_account: Mapped[str | None] = mapped_column(String(60))
+    #: the code of the grantee's treasury office, from its application, correctable by staff
+    treasury_code: Mapped[str | None] = mapped_column(String(60))
     opened_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     grantee_signed_on: Mapped[date | None] = mapped_column(Date)
@@ -155,6 +181,8 @@ class Transfer(db.Model):
     amount: Mapped[Decimal] = mapped_column(Money)
     payment_order: Mapped[str] = mapped_column(String(60))
     recipient_account: Mapped[str] = mapped_column(String(60))
+    #: the treasury code this record used (none for records made before it was kept)
+    treasury_code: Mapped[str | None] = mapped_column(String(60))
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("transfers.id"), unique=True)
     note: Mapped[str | None] = mapped_column(Text)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

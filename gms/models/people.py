@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gms.extensions import db
@@ -15,6 +15,9 @@ from .types import UTCDateTime
 
 ROLES = ("applicant", "commission", "staff", "finance", "admin")
 ORG_KINDS = ("municipality", "ngo", "initiative_group")
+#: the bodies a commission member (or programme staff) comes from
+AGENCIES = ("government_office", "ministry_of_finance", "state_agency", "lsg_union",
+            "programme")
 
 
 class Territory(db.Model):
@@ -71,6 +74,8 @@ class User(UserMixin, db.Model):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"),
                                                         index=True)
     locale: Mapped[str | None] = mapped_column(String(5))
+    #: for programme staff, finance and commission members: the body they come from
+    agency: Mapped[str | None] = mapped_column(String(30))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # two-factor log-in (TOTP, RFC 6238): the base32 secret, when it was confirmed, and the
@@ -78,6 +83,10 @@ class User(UserMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None]
+    # False only for a self-registered account until it opens the link e-mailed to it;
+    # accounts made by an administrator or the demo (and every row from before) count as
+    # confirmed
+    email_confirmed: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     organisation: Mapped[Organisation | None] = relationship()
 
@@ -103,3 +112,23 @@ class RecoveryCode(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(300))
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class MembershipRequest(db.Model):
+    """A registered person asking to join an organisation that already has members (a
+    municipality): they become a member only once a member of it, or programme staff,
+    approves. ``status``: pending, approved or declined."""
+
+    __tablename__ = "membership_requests"
+    __table_args__ = (Index("ix_membership_requests_organisation_id_status",
+                            "organisation_id", "status"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    organisation: Mapped[Organisation] = relationship()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gms.extensions import db
@@ -26,6 +26,27 @@ class AuditEntry(db.Model):
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    #: the rows of the records that matter (:mod:`gms.services.row_digests`) this entry's
+    #: transaction wrote, as they stood after it: ``[{"t": table, "id": id, "d": digest,
+    #: "c": {column: short digest}}]`` (``"d": null``: the row was deleted); chained.
+    #: Deferred: pages listing the log never read it.
+    digests: Mapped[list | None] = mapped_column(JSON, deferred=True)
+
+
+class IntegrityCheck(db.Model):
+    """One run of the full tamper check (``gms audit verify``, nightly on the worker): when,
+    how long, how many findings and the first few of them, for the audit log page."""
+
+    __tablename__ = "integrity_checks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    findings: Mapped[int] = mapped_column(default=0)
+    #: rows written before digests were recorded, with no baseline yet
+    not_covered: Mapped[int] = mapped_column(default=0)
+    rows_checked: Mapped[int] = mapped_column(default=0)
+    #: the first findings, as text lines
+    summary: Mapped[list] = mapped_column(JSON, default=list)
 
 
 class OutboxMessage(db.Model):

@@ -10,6 +10,11 @@ become a :class:`gms.documents.Document`:
     | cell | cell |            a table row; the first row of a table is its header
     ~ Signature line            a line to sign on (consecutive lines make one block)
     any other text              a paragraph; a blank line ends it
+
+Only the template's own text makes these marks. Every value it prints (``{{ ... }}``: a
+title, a name, a translated sentence with them) is put on one line and marked as a value
+(:func:`_value`), so a project title typed as ``"x\n\n~ Signature"`` stays words in its
+line: it starts no heading, table cell or signature line.
 """
 
 from __future__ import annotations
@@ -20,12 +25,15 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel import numbers
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale, get_locale
+from jinja2 import Environment
+from markupsafe import Markup
 from sqlalchemy import func, select
 
 from gms.competition import FUNDED
-from gms.documents import Document, render_pdf
+from gms.competition.payee import clean
+from gms.documents import Document, one_line, render_pdf
 from gms.extensions import db
 from gms.i18n import _, money
 from gms.models import Award, Contribution, Grant, GrantDocument, GrantReport, Tranche, User
@@ -33,7 +41,7 @@ from gms.models import calls as C
 from gms.models import money as M
 from gms.timeutil import to_local, utcnow
 
-from . import audit, grant_documents
+from . import audit, exchange_rates, grant_documents, payee_accounts
 from .common import ServiceError, commit, competition_info, competition_type
 
 CENT = Decimal("0.01")
@@ -41,6 +49,11 @@ HUNDRED = Decimal(100)
 AGREEMENT_LANGUAGES = ("ky", "ru")
 DEFAULT_TEMPLATE = "finance/agreement.html"
 MAX_TRANCHES = 12
+#: around each value the agreement template prints (private-use characters, which
+#: :func:`gms.documents.one_line` removes from the values themselves)
+VALUE_START, VALUE_END = "\ue000", "\ue001"
+#: no money record, signature or project period of the programme is dated before this day
+EARLIEST_DATE = date(2000, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -58,6 +71,19 @@ class TrancheSpec:
 def today() -> date:
     """Today in the programme's time zone."""
     return to_local(utcnow()).date()
+
+
+def plausible_date(value: date, earliest: date = EARLIEST_DATE) -> date:
+    """``value`` if it lies between ``earliest`` (at least :data:`EARLIEST_DATE`) and today
+    in the programme's time zone; a :class:`ServiceError` saying so if not."""
+    earliest = max(earliest, EARLIEST_DATE)
+    if value < earliest:
+        raise ServiceError(_("The date %(date)s is too early: give a date from %(earliest)s "
+                             "on.", date=value.isoformat(), earliest=earliest.isoformat()))
+    if value > today():
+        raise ServiceError(_("The date %(date)s is in the future: give a date up to today, "
+                             "%(today)s.", date=value.isoformat(), today=today().isoformat()))
+    return value
 
 
 def grant_of(award: Award) -> Grant | None:
@@ -97,8 +123,10 @@ def cofinancing(grant: Grant, stage: str) -> tuple[Decimal, Decimal | None]:
 # --------------------------------------------------------------------------- the grant
 
 def open_grant(award: Award, actor: User, *, language: str = "ru") -> Grant:
-    """Open the grant of a funded award: its number and the call's default payment plan
-    (``CompetitionType.payment_plan``). The grant stays unsigned until the agreement is."""
+    """Open the grant of a funded award: its number, the call's default payment plan
+    (``CompetitionType.payment_plan``) and the local-budget account and treasury code the
+    application gives (hook ``gms_payee_account``). The grant stays unsigned until the
+    agreement is."""
     call = award.application.competition
     if call.status not in (C.DECIDED, C.PUBLISHED):
         raise ServiceError(_("Agreements are prepared after the decision."), 409)
@@ -114,7 +142,9 @@ def open_grant(award: Award, actor: User, *, language: str = "ru") -> Grant:
     grant = Grant(award_id=award.id, number=f"AGR-{award.application.number or award.id}",
                   language=language if language in AGREEMENT_LANGUAGES else "ru",
                   currency="KGS", amount=Decimal(award.amount), opened_by_id=actor.id,
-                  opened_at=utcnow(), transferred=Decimal(0), returned=Decimal(0))
+                  opened_at=utcnow(), transferred=Decimal(0), returned=Decimal(0),
+                  amount_kgs=Decimal(award.amount), transferred_kgs=Decimal(0),
+                  returned_kgs=Decimal(0))
     grant.tranches = _tranches(grant.amount, [TrancheSpec(percent=p, requires_report=r)
                                               for p, r in plan])
     db.session.add(grant)
@@ -122,6 +152,7 @@ def open_grant(award: Award, actor: User, *, language: str = "ru") -> Grant:
         "award_id": award.id, "amount": str(grant.amount),
         "plan": [[str(t.percent), t.requires_report] for t in grant.tranches]},
         actor_id=actor.id)
+    payee_accounts.carry_to_grant(grant, actor)  # the account the application gives
     commit()
     return grant
 
@@ -180,19 +211,36 @@ def set_plan(grant: Grant, specs: list[TrancheSpec], actor: User) -> None:
 
 def set_terms(grant: Grant, actor: User, *, language: str, currency: str,
               amount: Decimal | None, starts_on: date | None, ends_on: date | None,
-              recipient_account: str | None) -> None:
-    """The agreement's language, currency (a grant may be set in CHF, with its amount in CHF),
-    period and the grantee's account, while unsigned. A new amount rescales the tranches by
-    their percentages."""
+              recipient_account: str | None = None) -> None:
+    """The agreement's language, currency, period and the grantee's account, while unsigned
+    (``recipient_account=None`` keeps the grant's: see :mod:`gms.services.payee_accounts`).
+
+    The grant follows its award, which is in KGS: in KGS its amount is the award's; a grant may
+    be set in CHF, with its amount in CHF worth the award at an exchange rate within the
+    configured band (:mod:`gms.services.exchange_rates`), and its ceiling in KGS stays the
+    award's. A new amount rescales the tranches by their percentages."""
     _only_unsigned(grant)
     if language not in AGREEMENT_LANGUAGES:
         raise ServiceError(_("The agreement is written in Kyrgyz or Russian."))
     if currency not in M.CURRENCIES:
         raise ServiceError(_("Choose KGS or CHF."))
+    award_kgs = Decimal(grant.award.amount).quantize(CENT, ROUND_HALF_UP)
     if currency == "KGS":
-        amount = Decimal(grant.award.amount)
+        amount = award_kgs
     elif amount is None or Decimal(amount).quantize(CENT, ROUND_HALF_UP) <= 0:  # 1e-30 too
         raise ServiceError(_("Give the amount of the grant in CHF."))
+    else:
+        lowest, highest = exchange_rates.chf_range(award_kgs)
+        if not lowest <= Decimal(amount).quantize(CENT, ROUND_HALF_UP) <= highest:
+            raise ServiceError(_(
+                "The award is %(award)s: in CHF, at an exchange rate between %(band)s KGS for "
+                "1 CHF, the grant is from %(lowest)s to %(highest)s.",
+                award=amount_text(award_kgs), band=exchange_rates.band_text(),
+                lowest=amount_text(lowest, "CHF"), highest=amount_text(highest, "CHF")))
+    for day in (starts_on, ends_on):
+        if day is not None and not EARLIEST_DATE <= day <= date(2100, 12, 31):
+            raise ServiceError(_("The project period must lie between %(earliest)s and "
+                                 "2100-12-31.", earliest=EARLIEST_DATE.isoformat()))
     if starts_on and ends_on and ends_on < starts_on:
         raise ServiceError(_("The project cannot end before it starts."))
     amount = Decimal(amount).quantize(CENT, ROUND_HALF_UP)
@@ -203,11 +251,13 @@ def set_terms(grant: Grant, actor: User, *, language: str, currency: str,
         db.session.flush()
         grant.tranches.extend(_tranches(amount, specs))
     grant.language, grant.currency, grant.amount = language, currency, amount
+    grant.amount_kgs = award_kgs
     grant.starts_on, grant.ends_on = starts_on, ends_on
-    grant.recipient_account = (recipient_account or "").strip()[:60] or None
+    if recipient_account is not None:
+        grant.recipient_account = clean(recipient_account)
     audit.record("grant.terms_set", grant, {
         "language": language, "currency": currency, "amount": str(amount),
-        "starts_on": starts_on.isoformat() if starts_on else None,
+        "amount_kgs": str(award_kgs), "starts_on": starts_on.isoformat() if starts_on else None,
         "ends_on": ends_on.isoformat() if ends_on else None,
         "recipient_account": grant.recipient_account}, actor_id=actor.id)
     commit()
@@ -250,6 +300,10 @@ def sign(grant: Grant, *, grantee_signed_on: date | None, programme_signed_on: d
         raise ServiceError(_("Give the dates both parties signed."))
     if max(grantee_signed_on, programme_signed_on) > today():
         raise ServiceError(_("A signature date cannot be in the future."))
+    plausible_date(min(grantee_signed_on, programme_signed_on))
+    if Decimal(grant.award.amount) != Decimal(grant.amount_kgs):
+        raise ServiceError(_("The award is now %(award)s: save the agreement's terms again "
+                             "before signing.", award=amount_text(grant.award.amount)), 409)
     if sum((t.amount for t in grant.tranches), Decimal(0)) != Decimal(grant.amount):
         raise ServiceError(_("The payment plan does not add up to the grant."), 409)
     minimum = minimum_cofinancing(grant)
@@ -305,14 +359,57 @@ def agreement_pdf(grant: Grant, lang: str | None = None) -> bytes:
         Contribution.grant_id == grant.id, Contribution.stage == M.PROMISED)
         .order_by(Contribution.id)).all()
     with force_locale(lang):
-        text = render_template(
-            template, grant=grant, award=award, application=application, call=call,
+        context = dict(
+            grant=grant, award=award, application=application, call=call,
             call_title=call.title.get(lang) or call.title_text, lang=lang,
             organisation=application.organisation, tranches=list(grant.tranches),
             contributions=contributions, amount_text=amount_text,
             programme=current_app.config.get("PROGRAMME_NAME") or _(
                 "Voice of Citizens and Accountability of LSG: budget process"))
+        current_app.update_template_context(context)
+        text = _agreement_environment().get_template(template).render(context)
         return render_pdf(document_from_text(html.unescape(text)))
+
+
+def _value(value):
+    """The ``finalize`` of the agreement templates: a printed text on one line, between
+    :data:`VALUE_START` and :data:`VALUE_END` (escaped text stays escaped)."""
+    if not isinstance(value, str):
+        return value
+    marked = VALUE_START + one_line(value) + VALUE_END
+    return Markup(marked) if isinstance(value, Markup) else marked
+
+
+def _agreement_environment() -> Environment:
+    """The application's Jinja environment (loaders, filters, gettext) with :func:`_value`
+    applied to every printed value; one per application, with its own template cache."""
+    env = current_app.extensions.get("gms_agreement_jinja")
+    if env is None:
+        env = current_app.jinja_env.overlay(finalize=_value, cache_size=100)
+        current_app.extensions["gms_agreement_jinja"] = env
+    return env
+
+
+def _cells(line: str) -> list[str]:
+    """The cells of a table row, split at the template's ``|`` only (not inside a value)."""
+    cells, cell, inside = [], [], False
+    for char in line.strip().removeprefix("|").removesuffix("|"):
+        if char == VALUE_START:
+            inside = True
+        elif char == VALUE_END:
+            inside = False
+        elif char == "|" and not inside:
+            cells.append("".join(cell))
+            cell = []
+            continue
+        cell.append(char)
+    cells.append("".join(cell))
+    return [_plain(c) for c in cells]
+
+
+def _plain(text: str) -> str:
+    """``text`` without the value marks."""
+    return " ".join(text.replace(VALUE_START, "").replace(VALUE_END, "").split())
 
 
 def document_from_text(text: str) -> Document:
@@ -334,26 +431,27 @@ def document_from_text(text: str) -> Document:
             signatures.clear()
 
     for raw in text.splitlines():
+        # a line that starts with a value (VALUE_START) is text, whatever the value says
         line = " ".join(raw.split())
         if line.startswith("= ") and not doc.title:
             flush()
-            doc.title = line[2:]
+            doc.title = _plain(line[2:])
         elif line.startswith("## "):
             flush()
-            doc.heading(line[3:])
+            doc.heading(_plain(line[3:]))
         elif line.startswith("|"):
             if paragraph or signatures:
                 flush()
-            table.append([cell.strip() for cell in line.strip("|").split("|")])
+            table.append(_cells(line))
         elif line.startswith("~ "):
             if paragraph or table:
                 flush()
-            signatures.append(line[2:])
-        elif not line:
+            signatures.append(_plain(line[2:]))
+        elif not _plain(line):
             flush()
         else:
             if table or signatures:
                 flush()
-            paragraph.append(line)
+            paragraph.append(_plain(line))
     flush()
     return doc

@@ -21,6 +21,11 @@ so the database never has to fit in memory. :func:`restore` verifies the whole a
 refuses an archive of other migration revisions or plugins and a database that holds rows, runs
 the migrations, inserts every row in foreign-key order in one transaction (ids and the audit
 log's hashes as they were), resets PostgreSQL sequences and writes the files.
+
+The audit log is append-only (its triggers refuse UPDATE, DELETE and TRUNCATE, not INSERT), so
+a restore, which only inserts into an empty database, is unaffected; run it as the role that
+owns the tables (it migrates). The restored log verifies only under the ``AUDIT_HMAC_KEY`` it
+was written with: keep the key with the archives.
 """
 
 from __future__ import annotations

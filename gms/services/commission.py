@@ -200,12 +200,18 @@ def _records(application_ids: list[int], user_ids: list[int] | None = None) -> l
     return db.session.scalars(q).all()
 
 
+#: the sources of a recorded conflict that recuses the member: their own declaration, or an
+#: applicant's claim staff upheld (:mod:`gms.services.conflict_claims`)
+RECUSING_SOURCES = ("declared", "claim")
+
+
 def blocked_pairs(applications: list[Application], user_ids: list[int]) -> set[tuple[int, int]]:
-    """Pairs that may not be assigned: declared conflicts and detections not overridden."""
+    """Pairs that may not be assigned: declared conflicts, upheld claims and detections not
+    overridden."""
     records = _records([a.id for a in applications], user_ids)
     overridden = {(r.application_id, r.user_id) for r in records if r.status == "overridden"}
     pairs = {(r.application_id, r.user_id) for r in records
-             if r.source == "declared" and r.status == "conflict"}
+             if r.source in RECUSING_SOURCES and r.status == "conflict"}
     pairs |= {(h.application_id, h.user_id) for h in detect(applications, user_ids)
               if (h.application_id, h.user_id) not in overridden}
     return pairs
@@ -241,15 +247,16 @@ def barred_condition(user: User):
                 exists().where(call.id == Application.competition_id,
                                call.organiser_id.is_(None)),
                 exists().where(org.id == Application.organisation_id, or_(*near))))
-    return or_(recorded("declared", "conflict"),
+    return or_(recorded("declared", "conflict"), recorded("claim", "conflict"),
                and_(detected, ~recorded("detected", "overridden")))
 
 
 def declared_conflicts(application: Application) -> list[User]:
-    """The members who declared a conflict of interest on the application, by name."""
-    return db.session.scalars(select(User).join(Conflict, Conflict.user_id == User.id).where(
-        Conflict.application_id == application.id, Conflict.source == "declared",
-        Conflict.status == "conflict").order_by(User.name)).all()
+    """The members recused from the application for a conflict of interest (declared, or
+    an applicant's claim staff upheld), by name."""
+    return db.session.scalars(select(User).where(User.id.in_(select(Conflict.user_id).where(
+        Conflict.application_id == application.id, Conflict.source.in_(RECUSING_SOURCES),
+        Conflict.status == "conflict"))).order_by(User.name)).all()
 
 
 def declaration(application: Application, user_id: int) -> Conflict | None:
@@ -317,6 +324,37 @@ def _declare(application: Application, user_id: int, *, conflict: bool, reason: 
             payload["assignment_id"] = assignment.id
     audit.record("conflict.declared", assignment if assignment is not None else application,
                  payload, actor_id=user_id)
+
+
+def recuse_on_claim(application: Application, user_id: int, reason: str, staff: User,
+                    now: datetime) -> bool:
+    """Recuse a member from the application because staff upheld an applicant's claim of a
+    conflict of interest, exactly as the member's own declared conflict would: a recorded
+    conflict (``source="claim"``) bars them from it (403 on the score sheet, 404 on the
+    documents, no assignment, no consensus) and their assignment on it, pending or
+    submitted, is ``recused``; a consensus that settled a sheet so removed is withdrawn.
+    Audited; the caller commits. Returns whether an assignment was recused."""
+    row = db.session.scalar(select(Conflict).where(
+        Conflict.application_id == application.id, Conflict.user_id == user_id,
+        Conflict.source == "claim"))
+    if row is None:
+        row = Conflict(application_id=application.id, user_id=user_id, source="claim",
+                       status="conflict", reason=reason, at=now, decided_by_id=staff.id)
+        db.session.add(row)
+        db.session.flush()
+    sheet = db.session.scalar(select(Assignment).where(
+        Assignment.application_id == application.id, Assignment.reviewer_id == user_id,
+        Assignment.status.in_(("pending", "submitted"))))
+    was = sheet.status if sheet is not None else None
+    if sheet is not None:
+        sheet.status = "recused"
+    audit.record("conflict.recused_on_claim", row, {
+        "application_id": application.id, "user_id": user_id, "reason": reason,
+        "assignment_id": sheet.id if sheet is not None else None, "sheet_was": was},
+        actor_id=staff.id)
+    if was == "submitted":  # the sheets a consensus settled changed
+        withdraw_consensus(application, staff.id, "conflict.recused_on_claim")
+    return sheet is not None
 
 
 def override(application: Application, user_id: int, reason: str, staff: User,
@@ -412,6 +450,10 @@ def reopen(assignment: Assignment, chair: User, reason: str) -> None:
     call = assignment.application.competition
     if role_of(call, chair.id) != "chair":
         raise ServiceError(_("Only the commission's chair can reopen a score sheet."), 403)
+    # a chair a conflict of interest bars from the application (declared, or detected and
+    # not overridden) takes no part in it: not even through another member's sheet
+    if is_blocked(assignment.application, chair.id):
+        raise ServiceError(_("A conflict of interest bars you from this application."), 403)
     if call.status != C.EVALUATION or assignment.status != "submitted":
         raise ServiceError(_("Only a submitted score sheet can be reopened, during "
                              "evaluation."), 409)
@@ -422,18 +464,84 @@ def reopen(assignment: Assignment, chair: User, reason: str) -> None:
     audit.record("review.reopened", assignment, {
         "application_id": assignment.application_id, "reviewer_id": assignment.reviewer_id,
         "reason": reason}, actor_id=chair.id)
+    # the sheets the consensus settled are no longer all in: it is proposed again once they are
+    withdraw_consensus(assignment.application, chair.id, "review.reopened")
     commit()
 
 
 # ------------------------------------------------------------------------- consensus
 
+def consensus_bounds(application: Application) -> tuple[Decimal, Decimal]:
+    """The lowest and the highest submitted total of an application that calls for a
+    consensus, which a consensus score must lie between.
+
+    A consensus exists only where the rules call for one: the application is eligible, its
+    call sets a divergence limit, every assigned member's sheet (neither declined nor
+    recused) is submitted (a draft never counts) and the submitted totals lie further apart
+    than the limit. Anywhere else it raises a :class:`ServiceError` (409) saying why.
+    """
+    from gms.i18n import ngettext, number
+
+    call = application.competition
+    if application.status != A.ELIGIBLE:
+        raise ServiceError(_("Only an application in evaluation can have a consensus."), 409)
+    limit = call.divergence_limit
+    if limit is None:
+        raise ServiceError(_("This call sets no divergence limit: the members' mean ranks "
+                             "its applications, with no consensus."), 409)
+    sheets = db.session.execute(select(Assignment.status, Assignment.total).where(
+        Assignment.application_id == application.id,
+        Assignment.status.in_(("pending", "submitted")))).all()
+    pending = sum(1 for status, _total in sheets if status != "submitted")
+    if pending:
+        raise ServiceError(ngettext(
+            "%(num)d score sheet of this application is not submitted yet: the consensus "
+            "comes once every assigned member's sheet is in.",
+            "%(num)d score sheets of this application are not submitted yet: the consensus "
+            "comes once every assigned member's sheet is in.", pending), 409)
+    totals = [Decimal(total) for status, total in sheets if total is not None]
+    if len(totals) < 2 or max(totals) - min(totals) <= Decimal(limit):
+        raise ServiceError(_("The members' totals on this application do not diverge beyond "
+                             "the call's limit (%(limit)s): their mean ranks it, with no "
+                             "consensus.", limit=number(limit)), 409)
+    return min(totals), max(totals)
+
+
+def consensus_of(application: Application, *, lock: bool = False):
+    """The application's consensus report (proposed or confirmed), if any; ``lock`` holds
+    its row until the transaction ends (PostgreSQL), so that it is not changed meanwhile."""
+    from gms.models import ConsensusReport
+
+    q = select(ConsensusReport).where(ConsensusReport.application_id == application.id)
+    return db.session.scalar(q.with_for_update() if lock else q)
+
+
+def _check_free_of_conflict(application: Application, user_id: int) -> None:
+    """Refuse (403) a member a conflict of interest bars from the application, or who has
+    not declared themselves free of one on it."""
+    if is_blocked(application, user_id):
+        raise ServiceError(_("A conflict of interest bars you from this application."), 403)
+    mine = declaration(application, user_id)
+    if mine is None or mine.status != "none":
+        raise ServiceError(_("Declare first that you have no conflict of interest with this "
+                             "application."), 403)
+
+
 def record_consensus(application: Application, rapporteur: User, score, text: str,
                      now: datetime) -> None:
-    """The rapporteur (or the chair) records the consensus score and text of an application
+    """The rapporteur (or the chair) proposes the consensus score and text of an application
     whose members' scores diverge, once declared free of a conflict of interest on it
-    (:func:`declare_for_consensus`, or their declaration as a member assigned to it)."""
-    from decimal import Decimal, InvalidOperation
+    (:func:`declare_for_consensus`, or their declaration as a member assigned to it).
 
+    Only where the rules call for a consensus (:func:`consensus_bounds`), with a score
+    between the lowest and the highest submitted total: a consensus settles the members'
+    assessments, it does not replace them with a new one (a sheet scored wrongly is reopened
+    by the chair). The proposal counts in the ranking once a second member of the commission
+    confirms it (:func:`confirm_consensus`); a new proposal replaces the previous one, which
+    then needs confirming again."""
+    from decimal import InvalidOperation
+
+    from gms.i18n import number
     from gms.models import ConsensusReport
 
     from .calls import sheet_for
@@ -441,14 +549,10 @@ def record_consensus(application: Application, rapporteur: User, score, text: st
     call = application.competition
     if role_of(call, rapporteur.id) not in CONSENSUS_ROLES:
         raise ServiceError(_("Only the rapporteur or the chair records a consensus."), 403)
-    if is_blocked(application, rapporteur.id):
-        raise ServiceError(_("A conflict of interest bars you from this application."), 403)
-    mine = declaration(application, rapporteur.id)
-    if mine is None or mine.status != "none":
-        raise ServiceError(_("Declare first that you have no conflict of interest with this "
-                             "application."), 403)
+    _check_free_of_conflict(application, rapporteur.id)
     if call.status != C.EVALUATION:
         raise ServiceError(_("Consensus is recorded during evaluation."), 409)
+    low, high = consensus_bounds(application)
     try:
         value = Decimal(str(score).replace(",", "."))
     except InvalidOperation:
@@ -456,18 +560,91 @@ def record_consensus(application: Application, rapporteur: User, score, text: st
     if not value.is_finite() or not 0 <= value <= sheet_for(call).max_total:
         raise ServiceError(_("The consensus score must be between 0 and %(max)s.",
                              max=sheet_for(call).max_total))
+    if not low <= value <= high:
+        raise ServiceError(_("The consensus score must lie between the lowest and the highest "
+                             "of the members' totals (%(low)s to %(high)s).",
+                             low=number(low), high=number(high)))
     text = (text or "").strip()
     if not text:
         raise ServiceError(_("Write the consensus text."))
-    row = db.session.scalar(select(ConsensusReport).where(
-        ConsensusReport.application_id == application.id))
+    row = consensus_of(application, lock=True)
+    replaced = None
     if row is None:
         row = ConsensusReport(application_id=application.id)
         db.session.add(row)
+    else:
+        replaced = {"score": str(row.score), "status": row.status,
+                    "proposed_by": row.rapporteur_id}
     row.rapporteur_id, row.score, row.text, row.at = rapporteur.id, value, text, now
-    audit.record("consensus.recorded", application, {"score": str(value), "text": text},
-                 actor_id=rapporteur.id)
+    row.status, row.confirmed_by_id, row.confirmed_at = "proposed", None, None
+    payload = {"score": str(value), "text": text, "status": "proposed"}
+    if replaced is not None:
+        payload["replaced"] = replaced
+    audit.record("consensus.recorded", application, payload, actor_id=rapporteur.id)
     commit()
+
+
+def may_confirm_consensus(application: Application, user_id: int, report) -> bool:
+    """Whether the page may offer ``user_id`` to confirm ``report``: a proposal by someone
+    else, and the user a scoring member of the commission free of conflict on it (the
+    service checks it all again)."""
+    if report is None or report.status != "proposed" or report.rapporteur_id == user_id:
+        return False
+    if role_of(application.competition, user_id) not in SCORING_ROLES:
+        return False
+    mine = declaration(application, user_id)
+    return (mine is not None and mine.status == "none"
+            and not is_blocked(application, user_id))
+
+
+def confirm_consensus(application: Application, member: User, seen_score: Decimal | None,
+                      now: datetime) -> None:
+    """A second member of the commission confirms the proposed consensus: the chair when the
+    rapporteur proposed it, or another scoring member (rapporteur or member) free of a
+    conflict of interest on the application and declared so. Only then does its score
+    replace the mean in the ranking.
+
+    ``seen_score`` is the score the member saw proposed: a proposal changed since is not
+    confirmed. The rules are checked again (the sheets may have changed since the
+    proposal)."""
+    call = application.competition
+    if role_of(call, member.id) not in SCORING_ROLES:
+        raise ServiceError(_("Only a member of the call's commission confirms a consensus."),
+                           403)
+    _check_free_of_conflict(application, member.id)
+    if call.status != C.EVALUATION:
+        raise ServiceError(_("Consensus is recorded during evaluation."), 409)
+    row = consensus_of(application, lock=True)
+    if row is None or row.status != "proposed":
+        raise ServiceError(_("No proposed consensus waits for confirmation on this "
+                             "application."), 409)
+    if row.rapporteur_id == member.id:
+        raise ServiceError(_("A second member of the commission confirms the consensus, not "
+                             "the one who proposed it."), 403)
+    if seen_score is None or Decimal(seen_score) != Decimal(row.score):
+        raise ServiceError(_("The proposed consensus changed since you read it: read it again "
+                             "before confirming."), 409)
+    low, high = consensus_bounds(application)
+    if not low <= Decimal(row.score) <= high:
+        raise ServiceError(_("The members' totals changed since the consensus was proposed: "
+                             "it must be proposed again."), 409)
+    row.status, row.confirmed_by_id, row.confirmed_at = "confirmed", member.id, now
+    audit.record("consensus.confirmed", application, {
+        "score": str(row.score), "proposed_by": row.rapporteur_id, "text": row.text},
+        actor_id=member.id)
+    commit()
+
+
+def withdraw_consensus(application: Application, actor_id: int | None, why: str) -> None:
+    """Remove the application's consensus, proposed or confirmed, when the sheets it settled
+    change (a sheet reopened or a new one submitted): audited, the caller commits."""
+    row = consensus_of(application)
+    if row is None:
+        return
+    audit.record("consensus.withdrawn", application, {
+        "score": str(row.score), "status": row.status, "proposed_by": row.rapporteur_id,
+        "confirmed_by": row.confirmed_by_id, "why": why}, actor_id=actor_id)
+    db.session.delete(row)
 
 
 # ------------------------------------------------------------------------- analytics

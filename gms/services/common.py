@@ -86,14 +86,19 @@ def application_info(a: Application, answers: dict | None = None,
         attachment_kinds=attachment_kinds, other_applications=other_applications)
 
 
+def coded_review(competition: Competition) -> bool:
+    """True for a call reviewed under codes (anonymous review): its type declares it, or the
+    call's ``anonymous_review`` setting turns it on, whatever the call's status."""
+    ctype = registry().get(competition.type_key)
+    default = ctype.anonymous_review if ctype else False
+    return bool((competition.settings or {}).get("anonymous_review", default))
+
+
 def identity_hidden(competition: Competition) -> bool:
     """True while commission members must see codes instead of the applicant's identity."""
     from gms.models.calls import PUBLISHED
 
-    ctype = registry().get(competition.type_key)
-    default = ctype.anonymous_review if ctype else False
-    return bool((competition.settings or {}).get("anonymous_review", default)) and (
-        competition.status != PUBLISHED)
+    return coded_review(competition) and competition.status != PUBLISHED
 
 
 def document_names(ctype: CompetitionType | None, competition: Competition) -> dict:

@@ -11,6 +11,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     Numeric,
+    and_,
     case,
     cast,
     false,
@@ -89,7 +90,7 @@ def save_review(assignment: Assignment, scores: dict[str, Decimal | None],
     Returns the validation errors by criterion (empty when saved). N/A is ``None``.
     Only a member who declared no conflict of interest on the application scores it.
     """
-    from .commission import declaration, is_blocked
+    from .commission import declaration, is_blocked, withdraw_consensus
 
     if is_blocked(assignment.application, assignment.reviewer_id):
         raise ServiceError(_("A conflict of interest bars you from this application."), 403)
@@ -123,6 +124,8 @@ def save_review(assignment: Assignment, scores: dict[str, Decimal | None],
     if submit:
         assignment.status = "submitted"
         assignment.submitted_at = now
+        # a new sheet: the consensus settled the others only, it is proposed again if need be
+        withdraw_consensus(assignment.application, assignment.reviewer_id, "review.submitted")
         audit.record("review.submitted", assignment,
                      {"application_id": assignment.application_id,
                       "scores": {k: (str(v) if v is not None else None)
@@ -169,7 +172,8 @@ class RankingRow(NamedTuple):
 
     @property
     def score(self) -> Decimal | None:
-        """What ranks the application: the consensus score when recorded, else the mean."""
+        """What ranks the application: the consensus score when confirmed where the rules
+        call for one (totals diverging beyond the limit, every sheet in), else the mean."""
         return self.mean if self.consensus is None else self.consensus
 
     @property
@@ -242,10 +246,16 @@ def _ranking_select(call: Competition, texts: bool = True):
             .group_by(Assignment.application_id).subquery())
     crit_cols = [per.c[f"c_{i}"] for i in range(len(averaged))] if per is not None else []
     mean = _mean()
-    score = func.coalesce(ConsensusReport.score, mean)
     limit = call.divergence_limit
     diverges = (case((_comparable(ReviewTotals.spread) > literal(limit, Numeric(8, 2)), True),
                      else_=False) if limit is not None else false())
+    # a consensus counts only where the rules call for one, as a commission act: confirmed
+    # (the join's condition), the totals diverging beyond the limit, every sheet in
+    consensus = (case((and_(_comparable(ReviewTotals.spread) > literal(limit, Numeric(8, 2)),
+                            ReviewTotals.reviews == ReviewTotals.assigned),
+                       ConsensusReport.score))
+                 if limit is not None else cast(null(), Numeric(8, 2)))
+    score = func.coalesce(consensus, mean)
     number, title, organisation, submitted = (
         # naive: RankingRow.submitted_at adds the zone when read, not 100,000 times
         (Application.number, Application.title, Organisation.name,
@@ -258,10 +268,12 @@ def _ranking_select(call: Competition, texts: bool = True):
                 func.coalesce(ReviewTotals.reviews, 0).label("reviews"),
                 func.coalesce(ReviewTotals.assigned, 0).label("assigned"),
                 _two_places(mean).label("mean"), ReviewTotals.spread.label("spread"),
-                ConsensusReport.score.label("consensus"), diverges.label("diverges"),
+                type_coerce(consensus, Numeric(8, 2)).label("consensus"),
+                diverges.label("diverges"),
                 *[c.label(f"crit_{i}") for i, c in enumerate(crit_cols)])
          .outerjoin(ReviewTotals, ReviewTotals.application_id == Application.id)
-         .outerjoin(ConsensusReport, ConsensusReport.application_id == Application.id)
+         .outerjoin(ConsensusReport, and_(ConsensusReport.application_id == Application.id,
+                                          ConsensusReport.status == "confirmed"))
          .where(in_call, Application.status.in_(RANKED_STATUSES)))
     if texts:
         q = q.join(Organisation, Organisation.id == Application.organisation_id)
@@ -376,9 +388,10 @@ def ranking_around(call: Competition, application_id: int
 def needing_consensus(calls: list[Competition], limit: int, exclude=None
                       ) -> list[tuple[Competition, ConsensusNeeded]]:
     """Up to ``limit`` ranked applications of ``calls`` whose spread exceeds their call's
-    divergence limit and that have no consensus yet, call by call in ranking order (one
-    query, whatever the number of calls), but for those the SQL condition ``exclude`` on
-    :class:`Application` holds for."""
+    divergence limit, every assigned sheet submitted, and that have no confirmed consensus
+    yet (none, or one proposed and waiting for a second member), call by call in ranking
+    order (one query, whatever the number of calls), but for those the SQL condition
+    ``exclude`` on :class:`Application` holds for."""
     if not calls:
         return []
     by_id = {c.id: c for c in calls}
@@ -386,12 +399,14 @@ def needing_consensus(calls: list[Competition], limit: int, exclude=None
                 ReviewTotals.spread)
          .join(ReviewTotals, ReviewTotals.application_id == Application.id)
          .join(Competition, Competition.id == Application.competition_id)
-         .outerjoin(ConsensusReport, ConsensusReport.application_id == Application.id)
+         .outerjoin(ConsensusReport, and_(ConsensusReport.application_id == Application.id,
+                                          ConsensusReport.status == "confirmed"))
          # the calls again on the outer rows: without it PostgreSQL misjudges the anti-join
          # with consensus_reports and loops over every application (9 s at 20,000)
          .where(Application.competition_id.in_(list(by_id)), ConsensusReport.id.is_(None),
                 Application.status.in_(RANKED_STATUSES),
                 Competition.divergence_limit.is_not(None),
+                ReviewTotals.reviews == ReviewTotals.assigned,
                 _comparable(ReviewTotals.spread) > Competition.divergence_limit)
          .order_by(Application.competition_id, _mean().desc(),
                    Application.requested_amount, Application.submitted_at, Application.id)
@@ -433,13 +448,16 @@ def criterion_means(application: Application) -> dict[str, Decimal | None]:
 
 def decide_awards(call: Competition, actor_id: int | None) -> list[Award]:
     """Apply the type's award policy to the ranking and store the decisions (no commit)."""
+    from .conflict_claims import check_none_pending
     from .meetings import check_decision_allowed
 
     check_decision_allowed(call)
+    check_none_pending(call)  # an applicant's conflict claim waits: staff decide it first
     rows = ranking(call, texts=False)
     if any(r.needs_consensus for r in rows):
         raise ServiceError(_("Some applications' scores diverge beyond the call's limit: the "
-                             "rapporteur must record a consensus first."), 409)
+                             "rapporteur or the chair proposes a consensus and a second "
+                             "member of the commission confirms it first."), 409)
     pending = sum(r.assigned - r.reviews for r in rows)
     if pending:
         raise ServiceError(ngettext("%(num)d score sheet is not submitted yet.",
@@ -477,28 +495,44 @@ def awards_of(call: Competition, application_ids: list[int] | None = None) -> li
 
 
 def publish_results(call: Competition, now: datetime) -> None:
-    """Give each ranked application its outcome and time-stamp publication (no commit)."""
+    """Give each ranked application its outcome, time-stamp publication and add one result
+    letter job per applicant, all in the caller's transaction (no commit, nothing sent to the
+    broker: :func:`after_publish` does that once the publication is committed)."""
+    from .letters import queue_letters
+
+    # the call's row is locked: of two publications at once, the second waits, then refuses
+    status = db.session.scalar(select(Competition.status).where(Competition.id == call.id)
+                               .with_for_update())
+    if status != C.DECIDED:
+        raise ServiceError(_("This step is not possible now."), 409)
     for award in awards_of(call):
         award.application.status = award.outcome
     call.published_at = now
+    letters = queue_letters(call)
+    audit.record("letters.queued", call, {"letters": letters})
 
 
 def after_publish(call: Competition) -> None:
-    """Queue the result letters to every applicant, selected or not; then the awards hook."""
-    from flask import current_app
+    """After the publication's commit: hand its result letters to the worker (a broker that
+    is down only delays them: the letter jobs are committed and ``gms.resume_letters`` writes
+    them), call the awards hook, and anchor the audit log."""
+    from .letters import hand_to_worker
 
-    current_app.extensions["celery"].tasks["gms.result_letters"].delay(call.id)
+    hand_to_worker(call.id)
     outcome = {a.application_id: a for a in awards_of(call)}
     funded = tuple(a for a in outcome.values() if a.outcome == FUNDED)
     hooks().gms_awards_published(
         competition=competition_info(call),
         awards=tuple(AwardDecision(a.application_id, a.outcome, a.amount, a.rank)
                      for a in funded))
+    audit.anchor_now()  # a failure is logged; the periodic gms.audit_anchor catches up
 
 
 def assignments_query(user: User):
-    """The member's assignments, with applications and calls loaded, pending first."""
-    return (select(Assignment).where(Assignment.reviewer_id == user.id)
+    """The member's assignments, with applications and calls loaded, pending first; not
+    those the member is recused from (a declared conflict, or an applicant's upheld claim)."""
+    return (select(Assignment).where(Assignment.reviewer_id == user.id,
+                                     Assignment.status != "recused")
             .join(Application, Application.id == Assignment.application_id)
             .options(db.joinedload(Assignment.application).joinedload(Application.competition))
             .order_by(Assignment.status, Assignment.id.desc()))

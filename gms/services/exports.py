@@ -1,10 +1,13 @@
 """Tables as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read Cyrillic) and as
 XLSX (one sheet, streamed into the zip, numbers kept as numbers). Both take rows as any
-iterable, so an export of a streamed query holds one batch of rows at a time."""
+iterable, so an export of a streamed query holds one batch of rows at a time.
+
+Neither lets a spreadsheet run a formula typed by a user: CSV text cells starting like one
+get an apostrophe (:mod:`gms.services.spreadsheet_safety`); XLSX text is always an inline
+string cell (``t="inlineStr"``), never a formula (``<f>``)."""
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 import re
@@ -12,6 +15,8 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+
+from . import spreadsheet_safety
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,7 +36,7 @@ def _plain(value):
 
 def to_csv(header: Sequence, rows: Iterable[Sequence], bom: bool = True) -> bytes:
     buf = io.StringIO()
-    writer = csv.writer(buf)
+    writer = spreadsheet_safety.writer(buf)
     writer.writerow([str(h) for h in header])
     for row in rows:
         writer.writerow([_plain(v) for v in row])

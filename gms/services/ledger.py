@@ -15,12 +15,13 @@ Columns (all in KGS):
 A *fund* is whoever pays the call: the programme (calls without an organiser) or the
 municipality that organises a call from its own budget.
 
-``transferred`` and ``returned`` are read from the grants' running totals
-(``grants.transferred``/``grants.returned``, kept by :mod:`gms.services.transfers` under the
-grant's row lock with every transfer, return and reversal), not summed over the transfers
-again: for a grant in KGS they are those sums to the tyiyn. A grant set in CHF keeps its
-totals in CHF, so the KGS amounts of its own transfers are summed (those grants' rows only).
-Only :func:`monthly` aggregates the transfers themselves (by value date).
+``transferred`` and ``returned`` are read from the grants' running totals in KGS
+(``grants.transferred_kgs``/``grants.returned_kgs``, kept by :mod:`gms.services.transfers`
+under the grant's row lock with every transfer, return and reversal, whatever the grant's
+currency), not summed over the transfers again: they are those sums to the tyiyn, and a CHECK
+keeps ``transferred_kgs`` within the award (``amount_kgs``), so no grant shows more
+transferred than awarded. Only :func:`monthly` aggregates the transfers themselves (by value
+date).
 """
 
 from __future__ import annotations
@@ -55,20 +56,6 @@ def _zero(expr):
     return func.coalesce(expr, literal(0, type_=db.Numeric(14, 2)))
 
 
-def _records_in_kgs():
-    """Per grant *not* set in KGS (such a grant keeps its running totals in its own
-    currency): its transfers and its returns in KGS, reversals included. The transfers are
-    read through their grant index for those grants only, found first."""
-    not_kgs = select(Grant.id).where(Grant.currency != "KGS").correlate(None)
-    return (select(Transfer.grant_id,
-                   func.sum(case((Transfer.kind == M.TRANSFER, Transfer.amount_kgs),
-                                 else_=0)).label("transferred"),
-                   func.sum(case((Transfer.kind == M.RETURN, Transfer.amount_kgs),
-                                 else_=0)).label("returned"))
-            .where(Transfer.grant_id.in_(not_kgs))
-            .group_by(Transfer.grant_id).subquery())
-
-
 def per_award():
     """One row per funded award: its call, oblast, fund and money columns
     (``transferred`` and ``returned`` from the grant's running totals)."""
@@ -83,11 +70,9 @@ def _per_award(*, oblast: bool):
           .where(Contribution.stage == M.ACTUAL).group_by(Contribution.grant_id).subquery())
     rep = (select(GrantReport.grant_id, func.sum(GrantReport.spent_total).label("reported"))
            .where(GrantReport.status == M.APPROVED).group_by(GrantReport.grant_id).subquery())
-    # a grant in KGS: its running totals; in CHF: its records' KGS amounts; none: 0
-    in_kgs = _records_in_kgs()
-    transferred = _zero(case((Grant.currency == "KGS", Grant.transferred),
-                             else_=in_kgs.c.transferred))
-    returned = _zero(case((Grant.currency == "KGS", Grant.returned), else_=in_kgs.c.returned))
+    # the grant's running totals in KGS (whatever its currency); no grant: 0
+    transferred = _zero(Grant.transferred_kgs)
+    returned = _zero(Grant.returned_kgs)
     q = (select(
         Award.id.label("award_id"), Award.competition_id,
         *([Organisation.oblast.label("oblast")] if oblast else []),
@@ -104,7 +89,6 @@ def _per_award(*, oblast: bool):
         q = (q.join(Application, Application.id == Award.application_id)
              .join(Organisation, Organisation.id == Application.organisation_id))
     return (q.outerjoin(Grant, Grant.award_id == Award.id)
-            .outerjoin(in_kgs, in_kgs.c.grant_id == Grant.id)
             .outerjoin(co, co.c.grant_id == Grant.id)
             .outerjoin(rep, rep.c.grant_id == Grant.id)
             .where(Award.outcome == FUNDED, Competition.status.in_(LEDGER_STATUSES))

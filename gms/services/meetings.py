@@ -78,7 +78,7 @@ def minutes_pdf(call: Competition, lang: str) -> bytes:
     by_app = {r.application_id: r for r in rows}
     recusals = db.session.execute(
         select(Conflict.user_id, Conflict.application_id, Conflict.reason).where(
-            Conflict.source == "declared", Conflict.status == "conflict",
+            Conflict.source.in_(commission.RECUSING_SOURCES), Conflict.status == "conflict",
             Conflict.application_id.in_(list(by_app)))).all()
     ids = set(roster) | {r.user_id for r in recusals}
     names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())

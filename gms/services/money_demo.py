@@ -99,10 +99,10 @@ def _tell(award: Award, story: str, start: date, today: date, staff: User, finan
             agreements.TrancheSpec(percent=Decimal(70), due_on=_day(start, 10, today)),
             agreements.TrancheSpec(percent=Decimal(30), due_on=start + timedelta(days=120),
                                    milestone="", requires_report=True)], staff)
-    account = f"44020111{application.organisation_id:08d}"
+    account = f"44020111{application.organisation_id:08d}"  # when the application gives none
     agreements.set_terms(grant, staff, language=grant.language, currency="KGS", amount=None,
                          starts_on=start, ends_on=start + timedelta(days=240),
-                         recipient_account=account)
+                         recipient_account=grant.recipient_account or account)
     _promise(grant, staff)
     if story == "unsigned":
         return

@@ -26,7 +26,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import current_app
+from flask import current_app, url_for
 from sqlalchemy import select
 
 from gms.competition import FUNDED
@@ -107,9 +107,7 @@ def _day(value: datetime | date) -> str:
 
 
 def _external(endpoint: str, **values) -> str:
-    from .letters import external_url
-
-    return external_url(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)  # from BASE_URL (gms.app.GMSFlask)
 
 
 def grants(now: datetime | None = None) -> list[dict]:

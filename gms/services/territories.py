@@ -72,8 +72,44 @@ def oblasts() -> list[str]:
     return list(db.session.scalars(select(Territory.oblast).distinct().order_by(Territory.oblast)))
 
 
-def municipality_choices() -> list[tuple[str, str]]:
-    """(code, "Name (rayon)") pairs grouped by oblast order, for a select box."""
+#: Kyrgyz Cyrillic → plain Latin, as the register's English names are written (ң → n,
+#: ө → o, ү → u), for the district and oblast, which the register gives in ky and ru only
+_LATIN = str.maketrans({
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "j", "з": "z",
+    "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "ң": "n", "о": "o", "ө": "o",
+    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ү": "u", "ф": "f", "х": "kh", "ц": "ts",
+    "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
+    "я": "ya"})
+_TYPE_WORDS_EN = {"району": "district", "шаары": "city", "облусу": "oblast"}
+
+
+def latin(kyrgyz: str) -> str:
+    """A Kyrgyz district, city or oblast name in plain Latin with an English type word
+    (``Кемин району`` → ``Kemin district``)."""
+    words = []
+    for word in kyrgyz.split():
+        if word in _TYPE_WORDS_EN:
+            words.append(_TYPE_WORDS_EN[word])
+        else:
+            plain = word.lower().translate(_LATIN)
+            words.append("-".join(part[:1].upper() + part[1:] for part in plain.split("-")))
+    return " ".join(words)
+
+
+def local_label(territory: Territory, lang: str) -> str:
+    """The unit's name with its district and oblast, in the reader's language (``ky``,
+    ``ru`` or ``en``); Russian where the register has no other."""
+    if lang == "ky" and territory.name_ky:
+        return f"{territory.name_ky} ({territory.rayon_ky}) — {territory.oblast_ky}"
+    if lang == "en" and territory.name_en and territory.rayon_ky:
+        return (f"{territory.name_en} ({latin(territory.rayon_ky)}) — "
+                f"{latin(territory.oblast_ky or '')}")
+    return f"{territory.display_name} — {territory.oblast}"
+
+
+def municipality_choices(lang: str = "ru") -> list[tuple[str, str]]:
+    """(code, "Name (rayon) — oblast") pairs in the reader's language, by oblast and rayon,
+    for a select box."""
     rows = db.session.scalars(select(Territory).order_by(Territory.oblast, Territory.rayon,
                                                          Territory.name_ru))
-    return [(t.soate_code, f"{t.display_name} — {t.oblast}") for t in rows]
+    return [(t.soate_code, local_label(t, lang)) for t in rows]

@@ -2,9 +2,11 @@
 
 Every change of money takes the grant's row lock first (``SELECT ... FOR UPDATE``), checks
 against the running totals, adds to them in SQL (``transferred = transferred + x``) and lets
-the grant's CHECK constraint refuse anything beyond the award: two finance officers recording
-at the same moment are serialised by the lock, and the database refuses an overpayment even
-if a code path forgot it. Transfer rows are never changed: a mistake is reversed.
+the grant's CHECK constraints refuse anything beyond the award. The totals are kept both in
+the grant's currency and in KGS (a grant set in CHF is paid in KGS at a rate within the
+configured band, and never more KGS than its award). Two finance officers recording at the
+same moment are serialised by the lock, and the database refuses an overpayment even if a
+code path forgot it. Transfer rows are never changed: a mistake is reversed.
 """
 
 from __future__ import annotations
@@ -16,14 +18,22 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from gms.competition import FUNDED
+from gms.competition.payee import clean
 from gms.extensions import db
 from gms.i18n import _
 from gms.models import Grant, GrantReport, Tranche, Transfer, User
 from gms.models import money as M
 from gms.timeutil import utcnow
 
-from . import audit
-from .agreements import CENT, amount_text, cofinancing, minimum_cofinancing, today
+from . import audit, exchange_rates
+from .agreements import (
+    CENT,
+    amount_text,
+    cofinancing,
+    minimum_cofinancing,
+    plausible_date,
+    today,
+)
 from .common import ServiceError, commit
 
 #: exchange rates are stored with 6 digits before and after the point (``Numeric(12, 6)``)
@@ -56,12 +66,16 @@ def _text(value: str | None, message: str, limit: int = 60) -> str:
     return value[:limit]
 
 
-def _value_date(value: date | None) -> date:
+def _value_date(value: date | None, grant: Grant | None = None) -> date:
+    """A payment's date: given, not in the future (in the programme's time zone), and not
+    before the year the grant's agreement was signed (nor before 2000)."""
     if value is None:
         raise ServiceError(_("Give the date of the payment."))
     if value > today():
         raise ServiceError(_("The payment date cannot be in the future."))
-    return value
+    signed = [d for d in (getattr(grant, "grantee_signed_on", None),
+                          getattr(grant, "programme_signed_on", None)) if d is not None]
+    return plausible_date(value, date(min(signed).year, 1, 1) if signed else date.min)
 
 
 def _in_grant_currency(grant: Grant, amount_kgs: Decimal, rate: Decimal | None
@@ -70,7 +84,10 @@ def _in_grant_currency(grant: Grant, amount_kgs: Decimal, rate: Decimal | None
         if rate is not None:
             raise ServiceError(_("An exchange rate is given only for a grant set in CHF."))
         return amount_kgs, None
-    if rate is None or not MIN_RATE <= rate < MAX_RATE:
+    if rate is None:
+        raise ServiceError(_("Give the exchange rate (KGS for 1 CHF) of this transfer."))
+    exchange_rates.check_rate(rate)  # within the configured band, or refused naming it
+    if not MIN_RATE <= rate < MAX_RATE:  # what the column holds, whatever the band says
         raise ServiceError(_("Give the exchange rate (KGS for 1 CHF) of this transfer."))
     amount = (amount_kgs / rate).quantize(CENT, ROUND_HALF_UP)
     if amount <= 0:  # less than a centime at this rate
@@ -131,18 +148,21 @@ def release_tranche(tranche: Tranche, actor: User) -> None:
 def record_transfer(grant: Grant, *, tranche_id: int | None, value_date: date | None,
                     amount_kgs: Decimal | None, payment_order: str,
                     recipient_account: str | None, exchange_rate: Decimal | None = None,
-                    note: str = "", actor: User) -> Transfer:
+                    note: str = "", actor: User, treasury_code: str | None = None) -> Transfer:
     """Record a transfer to the grantee (releasing its tranche if allowed). Refused for an
-    unsigned or closed grant, beyond the tranche, and beyond the award."""
+    unsigned or closed grant, beyond the tranche, and beyond the award. The account and the
+    treasury code default to the grant's (from the application, or as staff corrected them);
+    the record keeps the ones it used."""
     amount_kgs = _tyiyn(amount_kgs)
     if amount_kgs is None or amount_kgs <= 0:
         raise ServiceError(_("The amount must be more than zero."))
-    value_date = _value_date(value_date)
     payment_order = _text(payment_order, _("Give the payment order number."))
     grant = lock_grant(grant.id)
     _check_active(grant)
+    value_date = _value_date(value_date, grant)
     account = _text(recipient_account or grant.recipient_account,
                     _("Give the local-budget account or treasury code."))
+    treasury = clean(treasury_code) or grant.treasury_code
     amount, rate = _in_grant_currency(grant, amount_kgs, exchange_rate)
     tranche = next((t for t in grant.tranches if t.id == tranche_id), None)
     if tranche is None:
@@ -158,18 +178,26 @@ def record_transfer(grant: Grant, *, tranche_id: int | None, value_date: date | 
     if Decimal(grant.transferred) + amount > Decimal(grant.amount):
         raise ServiceError(_("The transfers would exceed the award of %(amount)s.",
                              amount=amount_text(grant.amount, grant.currency)), 409)
+    if Decimal(grant.transferred_kgs) + amount_kgs > Decimal(grant.amount_kgs):
+        raise ServiceError(_("The transfers would exceed the award of %(amount)s: "
+                             "%(transferred)s is transferred already.",
+                             amount=amount_text(grant.amount_kgs),
+                             transferred=amount_text(grant.transferred_kgs)), 409)
     row = Transfer(grant_id=grant.id, tranche_id=tranche.id, kind=M.TRANSFER,
                    value_date=value_date, amount_kgs=amount_kgs, exchange_rate=rate,
                    amount=amount, payment_order=payment_order, recipient_account=account,
+                   treasury_code=treasury,
                    note=(note or "").strip()[:2000] or None, recorded_by_id=actor.id,
                    recorded_at=utcnow())
     db.session.add(row)
     grant.transferred = Grant.transferred + amount
+    grant.transferred_kgs = Grant.transferred_kgs + amount_kgs
     _flush_money()
     audit.record("transfer.recorded", row, {
         "grant_id": grant.id, "tranche": tranche.number, "amount_kgs": str(amount_kgs),
         "amount": str(amount), "currency": grant.currency, "payment_order": payment_order,
-        "value_date": value_date.isoformat()}, actor_id=actor.id)
+        "value_date": value_date.isoformat(), "recipient_account": account,
+        "treasury_code": treasury}, actor_id=actor.id)
     commit()
     return row
 
@@ -180,14 +208,19 @@ def _return_row(grant: Grant, *, value_date: date, amount_kgs: Decimal, payment_
     if Decimal(grant.returned) + amount > Decimal(grant.transferred):
         raise ServiceError(_("More cannot be returned than was transferred (%(amount)s).",
                              amount=amount_text(grant.transferred, grant.currency)), 409)
+    if Decimal(grant.returned_kgs) + amount_kgs > Decimal(grant.transferred_kgs):
+        raise ServiceError(_("More cannot be returned than was transferred (%(amount)s).",
+                             amount=amount_text(grant.transferred_kgs)), 409)
     row = Transfer(grant_id=grant.id, kind=M.RETURN, value_date=value_date,
                    amount_kgs=amount_kgs, exchange_rate=rate, amount=amount,
                    payment_order=payment_order,
                    recipient_account=grant.recipient_account or "—",
+                   treasury_code=grant.treasury_code,
                    note=(note or "").strip()[:2000] or None, recorded_by_id=actor.id,
                    recorded_at=utcnow())
     db.session.add(row)
     grant.returned = Grant.returned + amount
+    grant.returned_kgs = Grant.returned_kgs + amount_kgs
     _flush_money()
     audit.record("transfer.returned", row, {
         "grant_id": grant.id, "amount_kgs": str(amount_kgs), "amount": str(amount),
@@ -202,11 +235,11 @@ def reverse(transfer: Transfer, *, value_date: date | None, payment_order: str, 
     reason = " ".join((reason or "").split())
     if not reason:
         raise ServiceError(_("Give the reason for the reversal."))
-    value_date = _value_date(value_date)
     payment_order = _text(payment_order, _("Give the payment order number."))
     grant = lock_grant(transfer.grant_id)
     if grant.status != M.ACTIVE:
         raise ServiceError(_("Only the records of an active grant can be reversed."), 409)
+    value_date = _value_date(value_date, grant)
     if transfer.reverses_id is not None:
         raise ServiceError(_("A reversal cannot itself be reversed: record the transfer "
                              "again."), 409)
@@ -216,13 +249,15 @@ def reverse(transfer: Transfer, *, value_date: date | None, payment_order: str, 
                    value_date=value_date, amount_kgs=-Decimal(transfer.amount_kgs),
                    exchange_rate=transfer.exchange_rate, amount=-Decimal(transfer.amount),
                    payment_order=payment_order, recipient_account=transfer.recipient_account,
-                   reverses_id=transfer.id, note=reason[:2000], recorded_by_id=actor.id,
-                   recorded_at=utcnow())
+                   treasury_code=transfer.treasury_code, reverses_id=transfer.id,
+                   note=reason[:2000], recorded_by_id=actor.id, recorded_at=utcnow())
     db.session.add(row)
     if transfer.kind == M.TRANSFER:
         grant.transferred = Grant.transferred - Decimal(transfer.amount)
+        grant.transferred_kgs = Grant.transferred_kgs - Decimal(transfer.amount_kgs)
     else:
         grant.returned = Grant.returned - Decimal(transfer.amount)
+        grant.returned_kgs = Grant.returned_kgs - Decimal(transfer.amount_kgs)
     try:
         db.session.flush()
     except IntegrityError as exc:
@@ -243,11 +278,11 @@ def record_return(grant: Grant, *, value_date: date | None, amount_kgs: Decimal 
     amount_kgs = _tyiyn(amount_kgs)
     if amount_kgs is None or amount_kgs <= 0:
         raise ServiceError(_("The amount must be more than zero."))
-    value_date = _value_date(value_date)
     payment_order = _text(payment_order, _("Give the payment order number."))
     grant = lock_grant(grant.id)
     if grant.status != M.ACTIVE:
         raise ServiceError(_("Returns are recorded while the grant is active."), 409)
+    value_date = _value_date(value_date, grant)
     row = _return_row(grant, value_date=value_date,
                       amount_kgs=Decimal(amount_kgs).quantize(CENT, ROUND_HALF_UP),
                       payment_order=payment_order, exchange_rate=exchange_rate, note=note,
@@ -280,7 +315,7 @@ def close(grant: Grant, *, returned_kgs: Decimal | None, value_date: date | None
     if returned_kgs:
         if returned_kgs < 0:
             raise ServiceError(_("The amount must be more than zero."))
-        _return_row(grant, value_date=_value_date(value_date),
+        _return_row(grant, value_date=_value_date(value_date, grant),
                     amount_kgs=Decimal(returned_kgs).quantize(CENT, ROUND_HALF_UP),
                     payment_order=_text(payment_order, _("Give the payment order number.")),
                     exchange_rate=exchange_rate, note=note, actor=actor)

@@ -186,10 +186,14 @@ def _create_app(config: dict, instance: Path):
     """``create_app(config)`` with its instance folder at ``instance``."""
     from flask import Flask
 
+    import gms.app
     from gms.app import create_app
 
     instance.mkdir(parents=True, exist_ok=True)
-    with mock.patch("gms.app.Flask", functools.partial(Flask, instance_path=str(instance))):
+    # create_app builds its app with gms.app's Flask class (a subclass when there is one)
+    name = "GMSFlask" if hasattr(gms.app, "GMSFlask") else "Flask"
+    cls = getattr(gms.app, name, Flask)
+    with mock.patch(f"gms.app.{name}", functools.partial(cls, instance_path=str(instance))):
         return create_app(config)
 
 
@@ -256,6 +260,9 @@ class PostgresDatabase:
                 "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = 'public' "
                 "AND tablename <> 'alembic_version'")).all()
             if tables:
+                # audit_log's triggers refuse TRUNCATE; the test reset (as the superuser)
+                # switches them off for this transaction only. The app role cannot.
+                conn.execute(text("SET LOCAL session_replication_role = replica"))
                 conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
 
     def close(self) -> None:
@@ -450,18 +457,36 @@ def make_user(app):
     return factory
 
 
-def login(client, user, password: str | None = None, *, via: str = "form"):
+def session_key(app, user_id: int) -> str:
+    """A new server-side log-in of ``user_id`` (a ``user_sessions`` row, committed); returns
+    the key that the browser's session keeps (see :func:`login`)."""
+    from gms.extensions import db
+    from gms.services import sessions
+
+    with app.app_context():
+        key = sessions.create(user_id)
+        db.session.commit()
+    return key
+
+
+def login(client, user, password: str | None = None, *, via: str = "form",
+          key: str | None = None):
     """Log ``user`` in on ``client``.
 
     ``via="form"`` posts e-mail and password to ``/login`` (needs CSRF off) and asserts
-    the redirect that a successful log-in answers; ``via="session"`` just writes Flask-Login's
-    session keys (fast, no password check). Returns the response (or ``None``).
+    the redirect that a successful log-in answers; ``via="session"`` records a server-side
+    log-in (:func:`session_key`, or reuses ``key``) and writes Flask-Login's session keys,
+    second factor included (fast, no password check). Returns the response (or ``None``).
     """
     if via == "session":
+        from gms.services.sessions import SESSION_KEY
+
+        key = key or session_key(client.application, user.id)
         with client.session_transaction() as session:
             session["_user_id"] = str(user.id)
             session["_fresh"] = True
             session["second_factor"] = True
+            session[SESSION_KEY] = key
         return None
     password = password or getattr(user, "plain_password", PASSWORD)
     response = client.post("/login", data={"email": user.email, "password": password})
@@ -621,10 +646,13 @@ def celery_worker_process(gms_databases, tmp_path_factory):
 
 
 @contextlib.contextmanager
-def start_worker(root: Path, queue: str, env: dict | None = None):
+def start_worker(root: Path, queue: str, env: dict | None = None, *, pool: str = "solo"):
     """Start ``celery worker`` on ``queue`` (its files under ``root``, extra ``GMS_*``
-    variables in ``env``), wait until it is ready, and stop it (SIGTERM) at the end unless
-    the test killed it already. Yields a :class:`WorkerProcess`."""
+    variables in ``env``; ``pool="prefork"`` runs tasks in a child process, as production
+    does), wait until it is ready, and stop it (SIGTERM) at the end unless the test killed it
+    already. Yields a :class:`WorkerProcess`."""
+    from gms.app import derived_audit_hmac_key
+
     broker, database = _broker_url(), _pg_url()
     if not broker or not database:
         need("a Celery worker needs GMS_TEST_BROKER_URL and GMS_TEST_DATABASE_URL")
@@ -633,6 +661,10 @@ def start_worker(root: Path, queue: str, env: dict | None = None):
         "GMS_DATABASE_URL": database,
         "GMS_BROKER_URL": broker,
         "GMS_SECRET_KEY": "test-secret-key",
+        "GMS_BASE_URL": "http://localhost",  # required by the production profile
+        # the production profile needs its own audit key: the one the test apps derive
+        "GMS_AUDIT_HMAC_KEY": derived_audit_hmac_key("test-secret-key"),
+        "GMS_AUDIT_ANCHOR_FILE": str(root / "audit-anchors.jsonl"),
         "GMS_UPLOAD_FOLDER": str(root / "uploads"),
         "GMS_CELERY": json.dumps({"task_default_queue": queue}),
         "PYTHONUNBUFFERED": "1",
@@ -641,7 +673,7 @@ def start_worker(root: Path, queue: str, env: dict | None = None):
     if os.environ.get("GMS_TEST_WORKER_PLUGINS"):
         variables["GMS_PLUGINS"] = os.environ["GMS_TEST_WORKER_PLUGINS"]
     log_path = root / f"worker-{uuid.uuid4().hex[:6]}.log"
-    cmd = [sys.executable, "-m", "celery", "-A", "gms.worker", "worker", "--pool=solo",
+    cmd = [sys.executable, "-m", "celery", "-A", "gms.worker", "worker", f"--pool={pool}",
            "--concurrency=1", "-l", "info", "-Q", queue, "--without-gossip",
            "--without-mingle", "--without-heartbeat", "-n", f"{uuid.uuid4().hex[:8]}@%h"]
     with open(log_path, "wb") as log:

@@ -6,8 +6,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import access, applicant, auth, finance, public, review, staff
+    from . import access, admin, applicant, auth, finance, public, review, staff
 
     access.init_app(app)
-    for bp in (public.bp, auth.bp, applicant.bp, review.bp, staff.bp, finance.bp):
+    for bp in (public.bp, auth.bp, applicant.bp, review.bp, staff.bp, finance.bp, admin.bp):
         app.register_blueprint(bp)
+    from .membership import bp as membership_bp  # e-mail confirmation, joining requests
+
+    app.register_blueprint(membership_bp)

@@ -24,6 +24,7 @@ from sqlalchemy.orm import joinedload
 from gms.extensions import db, login_manager
 from gms.i18n import _l
 from gms.models import Application, Assignment, Competition, Organisation, User
+from gms.services import sessions
 from gms.services.common import ServiceError
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -148,19 +149,14 @@ def flashing_errors():
         flash(exc.message, "error")
 
 
-_ACTIVE_USER = select(User).where(User.id == bindparam("user_id"), User.active.is_(True))
-
-
 def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to continue.")
     login_manager.login_message_category = "info"
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        if not user_id.isdigit():
-            return None
-        return db.session.execute(_ACTIVE_USER, {"user_id": int(user_id)}).scalar()
+    # a log-in counts only while its server-side session exists (gms.services.sessions)
+    login_manager.user_loader(sessions.load_user)
+    sessions.connect_signals()
 
     @app.route("/lang/<code>")
     def set_language(code: str):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import io
 
 from flask import (
     Blueprint,
@@ -20,13 +20,13 @@ from sqlalchemy import select
 
 from gms import timeutil
 from gms.extensions import db
-from gms.forms import refuse_unstorable_input
+from gms.forms import ConflictClaimForm, refuse_unstorable_input
 from gms.i18n import _
 from gms.models import Appeal, Application, Attachment, Competition, EligibilityCheck
 from gms.models import applications as A
 from gms.models import calls as C
+from gms.services import anonymised_copies, conflict_claims, results, uploads
 from gms.services import applications as apps
-from gms.services import results, uploads
 from gms.services.common import (
     ServiceError,
     competition_info,
@@ -128,7 +128,23 @@ def edit(application_id: int):
 @bp.route("/applications/<int:application_id>/view")
 @roles_required("applicant")
 def view(application_id: int):
-    application = own_application(application_id)
+    return _view_page(own_application(application_id))
+
+
+def _claim_form(application: Application, formdata=None) -> ConflictClaimForm:
+    """The form naming a conflicted member, offering the call's commission (names and the
+    bodies they come from: the commission is public to applicants for this purpose)."""
+    form = ConflictClaimForm(formdata=formdata)
+    members = conflict_claims.claimable_members(application.competition)
+    form.member.choices = [("", _("Choose a member…"))] * bool(members) + [
+        (u.id, conflict_claims.member_label(u)) for u in members]
+    return form
+
+
+def _view_page(application: Application, claim_form: ConflictClaimForm | None = None,
+               status: int = 200):
+    now = timeutil.utcnow()
+    may_claim = conflict_claims.may_file(application, now)
     checks = db.session.scalars(select(EligibilityCheck).where(
         EligibilityCheck.application_id == application.id)
         .order_by(EligibilityCheck.rule_code)).all()
@@ -137,9 +153,13 @@ def view(application_id: int):
     deadline = results.appeal_deadline(application.competition)
     return render_template("applicant/view.html", application=application, checks=checks,
                            appeals=appeals, appeal_deadline=deadline,
-                           documents=_documents(application), now=timeutil.utcnow(),
+                           documents=_documents(application), now=now,
                            kind_names=_kind_names(application),
-                           ctype=competition_type(application.competition))
+                           ctype=competition_type(application.competition),
+                           claims=conflict_claims.claims_of(application), may_claim=may_claim,
+                           claim_form=claim_form or (_claim_form(application)
+                                                     if may_claim else None),
+                           claim_status=conflict_claims.STATUS_NAMES), status
 
 
 def _documents(application: Application) -> list[Attachment]:
@@ -202,11 +222,48 @@ def download(attachment_id: int):
     application = db.session.get(Application, att.application_id)
     if not can_view_application(current_user, application):
         abort(404)
-    name = att.filename
+    if not uploads.path_of(att).is_file():  # lost from the disk: not a server error
+        abort(404)
     if current_user.role == "commission" and identity_hidden(application.competition):
-        name = f"{application.number}-{att.kind}{Path(att.filename).suffix}"
+        # only what staff approved: the anonymised copy, or the original marked as naming
+        # nobody (issue 16), under a neutral name and without the metadata naming the author
+        # (issue 15); never the original before publication
+        approved = anonymised_copies.member_download(att, application)
+        if approved is None:
+            abort(404)
+        data, name, content_type = approved
+        return send_file(io.BytesIO(data), mimetype=content_type, as_attachment=True,
+                         download_name=name)
     return send_file(uploads.path_of(att), mimetype=att.content_type, as_attachment=True,
-                     download_name=name)
+                     download_name=att.filename)
+
+
+@bp.route("/applications/<int:application_id>/conflict-claims", methods=["POST"])
+@roles_required("applicant")
+def claim_conflict(application_id: int):
+    """The applicant names a commission member it considers conflicted, with a reason,
+    before the deadline; after it, refused with a message and nothing recorded."""
+    application = own_application(application_id)
+    back = url_for("applicant.view", application_id=application.id) + "#conflict-claims"
+    now = timeutil.utcnow()
+    try:
+        conflict_claims.ensure_open(application, now)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return redirect(back)
+    form = _claim_form(application, request.form)
+    if not form.validate():
+        flash(_("Your claim was not recorded: see what to correct below."), "error")
+        return _view_page(application, form, 422)
+    try:
+        conflict_claims.file_claim(application, form.member.data, form.reason.data,
+                                   current_user, now)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return _view_page(application, form, exc.status)
+    flash(_("Your claim was recorded. The programme's staff decide it; you will see their "
+            "decision here."), "success")
+    return redirect(back)
 
 
 @bp.route("/applications/<int:application_id>/appeal", methods=["POST"])

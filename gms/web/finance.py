@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import (
     Blueprint,
@@ -27,9 +27,13 @@ from flask import (
 from flask_babel import format_date
 from flask_login import current_user
 from sqlalchemy import case, func, select
+from wtforms import StringField
+from wtforms.validators import Length
 
+from gms.amounts import parse_decimal, parse_int
+from gms.competition.payee import MAX_LENGTH as PAYEE_MAX_LENGTH
 from gms.extensions import db
-from gms.forms import refuse_unstorable_input
+from gms.forms import Form, refuse_unstorable_input
 from gms.i18n import _, _l
 from gms.models import (
     Application,
@@ -43,7 +47,16 @@ from gms.models import (
     Transfer,
 )
 from gms.models import money as M
-from gms.services import agreements, exports, grant_documents, grant_reports, ledger, opendata
+from gms.services import (
+    agreements,
+    exchange_rates,
+    exports,
+    grant_documents,
+    grant_reports,
+    ledger,
+    opendata,
+    payee_accounts,
+)
 from gms.services import transfers as money
 from gms.services.common import ServiceError
 from gms.timeutil import utcnow
@@ -74,6 +87,16 @@ TABLES = ("calls", "funds", "oblasts", "transfers", "grants")
 MAX_MONEY = Decimal("999999999999.99")
 
 
+class PayeeForm(Form):
+    """Staff correct the grantee's local-budget account and treasury code on the grant (the
+    application's values, copied when the agreement was prepared)."""
+
+    recipient_account = StringField(_l("Local-budget account or treasury code"),
+                                    validators=[Length(max=PAYEE_MAX_LENGTH)])
+    treasury_code = StringField(_l("Treasury code"),
+                                validators=[Length(max=PAYEE_MAX_LENGTH)])
+
+
 @bp.app_context_processor
 def _names():
     return {"GRANT_STATUS_NAMES": GRANT_STATUS_NAMES, "REPORT_STATUS_NAMES": REPORT_STATUS_NAMES,
@@ -92,13 +115,13 @@ def day(value: date | None) -> str:
 
 def _decimal(name: str) -> Decimal | None:
     raw = (request.form.get(name) or "").strip()
-    raw = raw.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace(",", ".")
     if not raw:
         return None
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        raise ServiceError(_("Enter amounts as numbers, e.g. 150000.50.")) from None
+    try:  # ASCII digits only: not １０００, ١٠٠, 1_000 or 1e5, which Decimal() reads
+        value = parse_decimal(raw)
+    except ValueError:
+        raise ServiceError(_("Enter amounts as numbers with the digits 0–9, e.g. 150 000,50 "
+                             "or 150000.50.")) from None
     # what a money column holds, rounded to the tyiyn (no arithmetic on 1e999999999 first)
     if not value.is_finite() or value.adjusted() >= 12 or abs(value) > MAX_MONEY:
         raise ServiceError(_("Enter amounts as numbers, e.g. 150000.50."))
@@ -109,20 +132,25 @@ def _date(name: str) -> date | None:
     raw = (request.form.get(name) or "").strip()
     if not raw:
         return None
-    try:
+    try:  # YYYY-MM-DD as a date input sends it (not 2026-W09-1 or 20260301)
+        if len(raw) != 10 or not raw.isascii():
+            raise ValueError(raw)
         return date.fromisoformat(raw)
     except ValueError:
         raise ServiceError(_("Enter dates as year, month and day.")) from None
 
 
 def _int(name: str) -> int | None:
-    raw = (request.form.get(name) or "").strip().replace(" ", "")
+    raw = (request.form.get(name) or "").strip()
     if not raw:
         return None
-    digits = raw[1:] if raw.startswith("-") else raw
-    if not (digits.isascii() and digits.isdigit()) or len(digits) > 9:  # not ²; fits a column
+    try:  # ASCII digits only (not ², １０００ or 1_000)
+        value = parse_int(raw)
+    except ValueError as exc:
+        raise ServiceError(str(exc)) from None
+    if abs(value) >= 10**9:  # fits a column
         raise ServiceError(_("Enter a whole number."))
-    return int(raw)
+    return value
 
 
 def _upload(name: str) -> tuple[str, bytes]:
@@ -356,6 +384,9 @@ def _grant_context(grant: Grant) -> dict:
                         "actual": actual, "actual_share": actual_share,
                         "minimum": agreements.minimum_cofinancing(grant)},
         "today": agreements.today(),
+        "payee_form": PayeeForm(formdata=None, obj=grant),
+        "rate_band": exchange_rates.band_text(),
+        "chf_range": exchange_rates.chf_range(grant.award.amount),
     }
 
 
@@ -381,6 +412,26 @@ def terms(grant_id: int):
             recipient_account=request.form.get("recipient_account"))
 
     return _act(grant.award_id, action, _("The agreement's terms are saved."))
+
+
+@bp.route("/grants/<int:grant_id>/payee", methods=["POST"])
+@roles_required("staff")
+def payee(grant_id: int):
+    """Staff correct the grantee's account and treasury code (audited, at any time)."""
+    grant = _managed_grant(grant_id)
+    form = PayeeForm()
+    if not form.validate():
+        for name, errors in form.errors.items():
+            for error in errors:
+                flash(f"{form[name].label.text}: {error}", "error")
+        return _back(grant.award_id)
+    with flashing_errors():
+        changed = payee_accounts.correct(grant, account=form.recipient_account.data,
+                                         treasury_code=form.treasury_code.data,
+                                         actor=current_user)
+        flash(_("The account and treasury code are corrected.") if changed else
+              _("The account and treasury code are as they were."), "success")
+    return _back(grant.award_id)
 
 
 @bp.route("/grants/<int:grant_id>/plan", methods=["POST"])
@@ -477,6 +528,7 @@ def record_transfer(grant_id: int):
             value_date=_date("value_date"), amount_kgs=_decimal("amount_kgs"),
             payment_order=request.form.get("payment_order", ""),
             recipient_account=request.form.get("recipient_account"),
+            treasury_code=request.form.get("treasury_code"),
             exchange_rate=_decimal("exchange_rate"), note=request.form.get("note", ""),
             actor=current_user)
 

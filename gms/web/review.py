@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from flask import (
     Blueprint,
     abort,
@@ -18,11 +16,18 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from gms import timeutil
+from gms.amounts import parse_decimal
 from gms.extensions import db
-from gms.forms import UNSTORABLE_MESSAGE, has_unstorable, refuse_unstorable_input
+from gms.forms import (
+    UNSTORABLE_MESSAGE,
+    ConsensusConfirmForm,
+    DeclarationForm,
+    has_unstorable,
+    refuse_unstorable_input,
+)
 from gms.i18n import _, _l
-from gms.models import Application, Assignment, Attachment, ConsensusReport
-from gms.services import commission, evaluation
+from gms.models import SCORING_ROLES, Application, Assignment
+from gms.services import anonymised_copies, commission, evaluation
 from gms.services.calls import sheet_for
 from gms.services.common import (
     ServiceError,
@@ -40,6 +45,8 @@ bp.before_request(refuse_unstorable_input("review.score", "review.consensus"))
 ERRORS = {
     "required": _l("Give a score or mark it not applicable."),
     "out_of_range": _l("The score is outside the scale."),
+    "not_a_number": _l("Enter the number with the digits 0–9, e.g. 1 000,50: spaces may "
+                       "separate the thousands, a comma or a point the decimals."),
     "bad_step": _l("This scale does not allow that value."),
     "comment_required": _l("A comment is required for a score this low."),
 }
@@ -47,6 +54,11 @@ ERRORS = {
 CONFLICT_DECLARED = _l("You declared a conflict of interest with this application, so you do "
                        "not see its score sheets and cannot record its consensus: the chair "
                        "or another rapporteur records it.")
+RECUSAL_RECORDED = _l("Your declaration of a conflict of interest was recorded; you are "
+                      "recused from this application.")
+RECUSAL_NEXT = _l("What happens next: you no longer see its documents or score sheets and it "
+                  "leaves your list; the programme's staff see your declaration and may "
+                  "assign another member in your place. Nothing more is asked of you.")
 
 
 @bp.route("/")
@@ -71,28 +83,53 @@ def _parse(form) -> tuple[dict, dict, dict]:
             ckey = key[6:]
             if raw == "na":
                 scores[ckey] = None
-            elif raw != "":
-                try:
-                    value = Decimal(raw)
-                except InvalidOperation:
-                    value = None
-                if value is not None and value.is_finite():
-                    scores[ckey] = value
-                else:  # not a number, NaN or infinite: no scale can hold it
-                    bad[ckey] = "out_of_range"
+            elif raw.strip() != "":
+                try:  # digits 0–9 only (not １０, ١٠ or 1e1, which Decimal() reads); 12,5
+                    scores[ckey] = parse_decimal(raw)
+                except ValueError:  # not a number, NaN or infinite: no scale can hold it
+                    bad[ckey] = "not_a_number"
         elif key.startswith("comment-"):
             comments[key[8:]] = raw[:5000]
     return scores, comments, bad
 
 
+def _declaration_page(a: Assignment, form: DeclarationForm, status: int = 200):
+    """The declaration a member makes on an assigned application before seeing it: it names
+    the applicant (the code only in a coded-review call) and has no answer chosen."""
+    application = a.application
+    return render_template("review/declare.html", assignment=a, call=application.competition,
+                           application=application, code=application.number, form=form,
+                           anonymous=identity_hidden(application.competition)), status
+
+
 @bp.route("/<int:assignment_id>/declare", methods=["POST"])
 @roles_required("commission")
 def declare(assignment_id: int):
+    """The member's declaration: refused, with what to correct and nothing recorded, without
+    an answer (or a conflict without its description); a conflict recorded is confirmed and
+    the member returns to their list."""
     a = _mine(assignment_id)
-    with flashing_errors():
-        commission.declare(a, conflict=request.form.get("conflict") == "yes",
-                           reason=request.form.get("reason", "")[:5000],
+    # recused (or declined), or barred by a conflict: nothing to declare on it
+    if a.status in ("recused", "declined") or commission.is_blocked(a.application,
+                                                                     a.reviewer_id):
+        abort(403)
+    if commission.declaration(a.application, a.reviewer_id) is not None:
+        flash(_("You have already declared on this application."), "error")
+        return redirect(url_for("review.score", assignment_id=a.id))
+    form = DeclarationForm()
+    if not form.validate():
+        return _declaration_page(a, form, 422)
+    conflict = form.conflict.data == "yes"
+    try:
+        commission.declare(a, conflict=conflict, reason=form.reason.data or "",
                            now=timeutil.utcnow())
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("review.score", assignment_id=a.id))
+    if conflict:
+        flash(str(RECUSAL_RECORDED), "success")
+        flash(str(RECUSAL_NEXT), "info")
+        return redirect(url_for("review.assignments"))
     return redirect(url_for("review.score", assignment_id=a.id))
 
 
@@ -116,6 +153,9 @@ def reopen(assignment_id: int, other_id: int):
     other = db.session.get(Assignment, other_id)
     if other is None or other.application_id != a.application_id:
         abort(404)
+    # a chair recused from the application, or barred by a conflict, reopens none of it
+    if a.status == "recused" or commission.is_blocked(a.application, current_user.id):
+        abort(403)
     with flashing_errors():
         commission.reopen(other, current_user, request.form.get("reason", "")[:5000])
         flash(_("The score sheet was reopened."), "success")
@@ -132,8 +172,7 @@ def score(assignment_id: int):
     if a.status in ("recused", "declined") or commission.is_blocked(application, a.reviewer_id):
         abort(403)
     if commission.declaration(application, a.reviewer_id) is None:
-        return render_template("review/declare.html", assignment=a, call=call,
-                               code=application.number)
+        return _declaration_page(a, DeclarationForm(formdata=None))
     sheet = sheet_for(call)
     errors: dict = {}
     status = 200
@@ -170,12 +209,17 @@ def score(assignment_id: int):
             select(Assignment).where(Assignment.application_id == application.id,
                                      Assignment.id != a.id, Assignment.status == "submitted")
             .options(db.joinedload(Assignment.reviewer))).all()
-    documents = db.session.scalars(select(Attachment).where(
-        Attachment.application_id == application.id).order_by(Attachment.id)).all()
+    # under coded review, before publication: only the documents staff anonymised
+    documents, documents_waiting = anonymised_copies.for_members(application)
+    # the consensus, once the member sees the other sheets: to confirm it when proposed
+    report = commission.consensus_of(application) if a.status == "submitted" else None
     return render_template(
         "review/score.html", assignment=a, application=application, call=call, sheet=sheet,
         values=values, notes=notes, comment=comment, errors=errors, error_text=ERRORS,
-        others=others, documents=documents, ctype=competition_type(call),
+        others=others, documents=documents, documents_waiting=documents_waiting,
+        ctype=competition_type(call),
+        report=report, confirm_form=ConsensusConfirmForm(formdata=None),
+        may_confirm=commission.may_confirm_consensus(application, current_user.id, report),
         kind_names=document_names(competition_type(call), call),
         is_chair=commission.role_of(call, current_user.id) == "chair",
         anonymous=identity_hidden(call)), status
@@ -215,41 +259,102 @@ def consensus(application_id: int):
             commission.record_consensus(application, current_user, request.form.get("score"),
                                         request.form.get("text", "")[:10000],
                                         timeutil.utcnow())
-            flash(_("The consensus was recorded."), "success")
+            flash(_("The consensus was proposed: it ranks the application once a second "
+                    "member of the commission confirms it."), "success")
             return redirect(url_for("review.consensus", application_id=application.id))
-        except ServiceError as exc:
+        except ServiceError as exc:  # refused: said, nothing written, a 4xx
             flash(exc.message, "error")
-            if not declared:
-                status = exc.status
+            status = exc.status
     if not declared:
-        return render_template("review/consensus.html", application=application, call=call,
-                               declared=False, anonymous=identity_hidden(call)), status
+        return _consensus_declaration(application, DeclarationForm(formdata=None), status)
     sheets = db.session.scalars(select(Assignment).where(
         Assignment.application_id == application.id, Assignment.status == "submitted")
         .options(db.joinedload(Assignment.reviewer))).all()
-    report = db.session.scalar(select(ConsensusReport).where(
-        ConsensusReport.application_id == application.id))
+    report = commission.consensus_of(application)
+    try:  # offered only where the rules call for a consensus
+        bounds = commission.consensus_bounds(application)
+        refusal = None
+    except ServiceError as exc:
+        bounds, refusal = None, exc.message
     return render_template("review/consensus.html", application=application, call=call,
                            declared=True, sheets=sheets, report=report, sheet=sheet_for(call),
                            means=evaluation.criterion_means(application),
                            conflicted=commission.declared_conflicts(application),
-                           anonymous=identity_hidden(call), form=request.form)
+                           anonymous=identity_hidden(call), form=request.form,
+                           bounds=bounds, refusal=refusal,
+                           confirm_form=ConsensusConfirmForm(formdata=None),
+                           may_confirm=commission.may_confirm_consensus(
+                               application, current_user.id, report)), status
+
+
+@bp.route("/consensus/<int:application_id>/confirm", methods=["POST"])
+@roles_required("commission")
+def consensus_confirm(application_id: int):
+    """A second member of the commission confirms the proposed consensus (from the consensus
+    page, or from their own score sheet of the application): only then does it count."""
+    application = db.session.get(Application, application_id)
+    if application is None:
+        abort(404)
+    role = commission.role_of(application.competition, current_user.id)
+    if role in commission.CONSENSUS_ROLES:
+        _consensus_application(application_id)  # 403 when a conflict bars them
+    elif role in SCORING_ROLES:  # a member sees the proposal on their submitted sheet only
+        if db.session.scalar(select(Assignment.id).where(
+                Assignment.application_id == application.id,
+                Assignment.reviewer_id == current_user.id,
+                Assignment.status == "submitted")) is None:
+            abort(404)
+        if commission.is_blocked(application, current_user.id):
+            abort(403)
+    else:
+        abort(404)
+    form = ConsensusConfirmForm()
+    if not form.validate_on_submit():
+        flash(_("Read the proposed consensus again before confirming."), "error")
+    else:
+        with flashing_errors():
+            commission.confirm_consensus(application, current_user, form.score.data,
+                                         timeutil.utcnow())
+            flash(_("The consensus was confirmed: it now ranks the application."), "success")
+    if role in commission.CONSENSUS_ROLES:
+        return redirect(url_for("review.consensus", application_id=application.id))
+    mine = db.session.scalar(select(Assignment.id).where(
+        Assignment.application_id == application.id,
+        Assignment.reviewer_id == current_user.id))
+    return redirect(url_for("review.score", assignment_id=mine) if mine is not None
+                    else url_for("review.assignments"))
+
+
+def _consensus_declaration(application: Application, form: DeclarationForm,
+                           status: int = 200):
+    """The consensus page before the declaration: the declaration form only."""
+    call = application.competition
+    return render_template("review/consensus.html", application=application, call=call,
+                           declared=False, anonymous=identity_hidden(call),
+                           declaration_form=form), status
 
 
 @bp.route("/consensus/<int:application_id>/declare", methods=["POST"])
 @roles_required("commission")
 def consensus_declare(application_id: int):
     """The rapporteur's (or chair's) declaration of conflict of interest before a consensus."""
-    application, _declared = _consensus_application(application_id)
-    conflict = request.form.get("conflict") == "yes"
+    application, declared = _consensus_application(application_id)
+    if declared:
+        flash(_("You have already declared on this application."), "error")
+        return redirect(url_for("review.consensus", application_id=application.id))
+    form = DeclarationForm()
+    if not form.validate():
+        return _consensus_declaration(application, form, 422)
+    conflict = form.conflict.data == "yes"
     try:
         commission.declare_for_consensus(application, current_user, conflict=conflict,
-                                         reason=request.form.get("reason", "")[:5000],
+                                         reason=form.reason.data or "",
                                          now=timeutil.utcnow())
     except ServiceError as exc:
         flash(exc.message, "error")
         return redirect(url_for("review.consensus", application_id=application.id))
     if conflict:
+        flash(str(RECUSAL_RECORDED), "success")
         flash(str(CONFLICT_DECLARED), "info")
         return redirect(url_for("review.assignments"))
     return redirect(url_for("review.consensus", application_id=application.id))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import secrets
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -17,17 +15,21 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from gms import timeutil
+from gms.amounts import parse_decimal, parse_int
 from gms.competition import SettingField
 from gms.extensions import db
 from gms.forms import (
     UNSTORABLE,
     UNSTORABLE_MESSAGE,
+    AnonymisedCopyForm,
+    ApproveDocumentForm,
     AssignForm,
     CallForm,
     ScreeningForm,
@@ -52,9 +54,17 @@ from gms.models import (
 )
 from gms.models import applications as A
 from gms.models import calls as C
+from gms.services import (
+    anonymised_copies,
+    commission,
+    evaluation,
+    exports,
+    letters,
+    meetings,
+    results,
+)
 from gms.services import applications as apps
 from gms.services import calls as calls_service
-from gms.services import commission, evaluation, meetings, results
 from gms.services.commission import scoring_members
 from gms.services.common import (
     ServiceError,
@@ -119,12 +129,12 @@ def _settings_values(fields: list[SettingField], source, errors: list[str]) -> d
             out[f.name] = raw.replace(UNSTORABLE, "")
             continue
         try:
-            if f.kind == "int":
-                out[f.name] = int(raw)
+            if f.kind == "int":  # ASCII digits only (not １０００ or 1_000, which int() reads)
+                out[f.name] = parse_int(raw)
                 if abs(out[f.name]) >= 10**9:  # not a count, a year or a number of months
                     raise ValueError(raw)
             elif f.kind == "decimal":
-                value = Decimal(raw)
+                value = parse_decimal(raw)
                 if not value.is_finite() or value.adjusted() >= 12:  # NaN, 1e999999999
                     raise InvalidOperation(raw)
                 out[f.name] = str(value)
@@ -215,7 +225,11 @@ def call(call_id: int):
     ctype = registry().get(c.type_key)
     return render_template("staff/call.html", call=c, counts=counts, next_action=nxt,
                            ctype=ctype, sheet=calls_service.sheet_for(c) if ctype else None,
-                           reports=ctype.reports(competition_info(c)) if ctype else ())
+                           reports=ctype.reports(competition_info(c)) if ctype else (),
+                           letters=letters.progress(c) if c.status == C.PUBLISHED else None,
+                           documents_waiting=anonymised_copies.waiting_in_call(c)
+                           if anonymised_copies.required(c) and c.status != C.PUBLISHED
+                           else None)
 
 
 @bp.route("/calls/<int:call_id>/advance", methods=["POST"])
@@ -226,6 +240,12 @@ def advance(call_id: int):
         calls_service.advance(c, request.form.get("action", ""), now=timeutil.utcnow(),
                               actor_id=current_user.id)
         flash(_("Done: the call is now “%(status)s”.", status=STATUS_NAMES[c.status]), "success")
+        if c.status == C.PUBLISHED and (pending := letters.progress(c).pending):
+            flash(ngettext("%(num)d result letter is still being written; it will follow "
+                           "by e-mail, and this page shows how far the letters are.",
+                           "%(num)d result letters are still being written; they will follow "
+                           "by e-mail, and this page shows how far the letters are.", pending),
+                  "info")
     return redirect(url_for("staff.call", call_id=c.id))
 
 
@@ -279,11 +299,55 @@ def application(application_id: int):
             .order_by(User.name))]
     appeals = db.session.scalars(select(Appeal).where(Appeal.application_id == a.id)
                                  .order_by(Appeal.id)).all()
+    # coded review: each document's anonymised copy or "no identity" mark, and the search
+    anonymisation = (anonymised_copies.states(a) if anonymised_copies.required(a.competition)
+                     and a.competition.status != C.PUBLISHED else None)
     return render_template("staff/application.html", application=a, checks=checks,
                            appeals=appeals,
                            documents=documents, assignments=assignments, screening=screening,
                            assign_form=assign_form, ctype=ctype,
-                           kind_names=document_names(ctype, a.competition))
+                           kind_names=document_names(ctype, a.competition),
+                           anonymisation=anonymisation,
+                           copy_form=AnonymisedCopyForm(formdata=None),
+                           approve_form=ApproveDocumentForm(formdata=None),
+                           **_claims_context(a))
+
+
+def _claims_context(a: Application) -> dict:
+    """The applicant's conflict-of-interest claims on the staff application page."""
+    from gms.forms import ClaimDecisionForm
+    from gms.services import conflict_claims
+
+    return {"claims": conflict_claims.claims_of(a),
+            "claim_status": conflict_claims.STATUS_NAMES,
+            "claim_form": ClaimDecisionForm(formdata=None)}
+
+
+@bp.route("/conflict-claims/<int:claim_id>/decide", methods=["POST"])
+@roles_required("staff")
+def decide_conflict_claim(claim_id: int):
+    """Staff uphold (the member is recused) or dismiss an applicant's claim, with a reason."""
+    from gms.forms import ClaimDecisionForm
+    from gms.models import ConflictClaim
+    from gms.services import conflict_claims
+
+    claim = get_or_404(ConflictClaim, claim_id)
+    a = managed_application(claim.application_id)
+    if a.status == A.DRAFT:  # not on the staff pages before submission
+        abort(404)
+    form = ClaimDecisionForm()
+    if not form.validate():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+    else:
+        uphold = form.decision.data == "uphold"
+        with flashing_errors():
+            conflict_claims.decide(claim, uphold=uphold, reason=form.reason.data,
+                                   staff=current_user, now=timeutil.utcnow())
+            flash(_("The claim was upheld: the member is recused from this application.")
+                  if uphold else _("The claim was dismissed."), "success")
+    return redirect(url_for("staff.application", application_id=a.id) + "#conflict-claims")
 
 
 @bp.route("/applications/<int:application_id>/screen", methods=["POST"])
@@ -316,6 +380,94 @@ def assign(application_id: int):
             flash(ngettext("%(num)d member assigned.", "%(num)d members assigned.",
                            len(created)), "success")
     return redirect(url_for("staff.application", application_id=a.id))
+
+
+# ------------------------------------------------ anonymised copies of documents (coded review)
+
+def _managed_document(attachment_id: int) -> tuple[Attachment, Application]:
+    """A document of a submitted application of a call the current staff member manages."""
+    att = get_or_404(Attachment, attachment_id)
+    application = managed_application(att.application_id)
+    if application.status == A.DRAFT:
+        abort(404)
+    return att, application
+
+
+def _back_to_document(att: Attachment):
+    return redirect(url_for("staff.application", application_id=att.application_id)
+                    + f"#document-{att.id}")
+
+
+@bp.route("/documents/<int:attachment_id>/anonymised-copy", methods=["POST"])
+@roles_required("staff")
+def upload_anonymised_copy(attachment_id: int):
+    """Staff upload a copy of a document without the applicant's names (coded review)."""
+    att, application = _managed_document(attachment_id)
+    form = AnonymisedCopyForm()
+    if not form.validate():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+        return _back_to_document(att)
+    with flashing_errors():
+        copy = anonymised_copies.upload_copy(
+            att, application, form.file.data.filename,
+            form.file.data.read(current_app.config["UPLOAD_MAX_BYTES"] + 1), current_user)
+        if copy.hits and copy.hits.get("hits"):
+            flash(_("The copy was uploaded, but its text still names the applicant: see the "
+                    "places found below before approving it."), "error")
+        else:
+            flash(_("The copy was uploaded. Check it and approve it: members see the "
+                    "document only then."), "success")
+    return _back_to_document(att)
+
+
+@bp.route("/documents/<int:attachment_id>/anonymised-copy/approve", methods=["POST"])
+@roles_required("staff")
+def approve_anonymised_copy(attachment_id: int):
+    """Staff let commission members see the anonymised copy uploaded."""
+    att, application = _managed_document(attachment_id)
+    form = ApproveDocumentForm()
+    if form.validate():
+        with flashing_errors():
+            anonymised_copies.approve(att, application, current_user,
+                                      confirmed=bool(form.confirm.data))
+            flash(_("Approved: commission members now see the anonymised copy."), "success")
+    else:
+        flash(_("Your session expired or the form was sent twice. Go back, reload the page "
+                "and send it again."), "error")
+    return _back_to_document(att)
+
+
+@bp.route("/documents/<int:attachment_id>/no-identity", methods=["POST"])
+@roles_required("staff")
+def mark_no_identity(attachment_id: int):
+    """Staff mark a document as naming nobody: members see it as uploaded (metadata
+    stripped, under a neutral name)."""
+    att, application = _managed_document(attachment_id)
+    form = ApproveDocumentForm()
+    if form.validate():
+        with flashing_errors():
+            anonymised_copies.mark_no_identity(att, application, current_user,
+                                               confirmed=bool(form.confirm.data))
+            flash(_("Marked as naming nobody: commission members now see the document."),
+                  "success")
+    else:
+        flash(_("Your session expired or the form was sent twice. Go back, reload the page "
+                "and send it again."), "error")
+    return _back_to_document(att)
+
+
+@bp.route("/documents/<int:attachment_id>/anonymised-copy/file")
+@roles_required("staff", "finance")
+def anonymised_copy(attachment_id: int):
+    """The anonymised copy as staff uploaded it, to check it before approving."""
+    att, _application = _managed_document(attachment_id)
+    copy = anonymised_copies.copy_of(att)
+    if copy is None or not copy.stored_name or not anonymised_copies.path_of(copy).is_file():
+        abort(404)
+    return send_file(anonymised_copies.path_of(copy), mimetype=copy.content_type,
+                     as_attachment=True, download_name=copy.filename)
 
 
 # ----------------------------------------------------------------------- ranking, reports
@@ -352,12 +504,9 @@ def report(call_id: int, key: str):
     infos = [application_info(a) for a in db.session.scalars(apps_q).unique()]
     header, rows = definition.build(competition_info(c), infos)
     if request.args.get("format") == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow([str(h) for h in header])
-        writer.writerows(rows)
-        return Response(buf.getvalue(), mimetype="text/csv", headers={
-            "Content-Disposition": f'attachment; filename="{key}-{c.id}.csv"'})
+        return Response(exports.to_csv(header, rows, bom=False), mimetype=exports.CSV_TYPE,
+                        headers={"Content-Disposition":
+                                 f'attachment; filename="{key}-{c.id}.csv"'})
     return render_template("staff/report.html", call=c, definition=definition, header=header,
                            rows=rows)
 
@@ -379,7 +528,9 @@ def audit_log():
     q = (select(AuditEntry, User.name).outerjoin(User, User.id == AuditEntry.actor_id)
          .order_by(AuditEntry.id.desc()))
     rows = paginate(q, per_page=50, rows=True)
-    return render_template("staff/audit.html", rows=rows)
+    from gms.services.tamper_check import latest
+
+    return render_template("staff/audit.html", rows=rows, check=latest())
 
 
 # ------------------------------------------------------------------------- commission

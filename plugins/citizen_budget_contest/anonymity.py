@@ -2,113 +2,108 @@
 
 Under anonymous review the core shows members a code instead of the municipality; the
 answers, though, are typed by the applicant and often name the aiyl aimak, its villages or
-its rayon ("Дом культуры с. Боролдой", "Кемин району"). :func:`masker` builds, from the
-organisation's name and its rayon, a pattern that finds those names in their Russian and
-Kyrgyz spellings and inflections (and common Latin transliterations), and replaces them.
+its rayon ("Дом культуры с. Боролдой", "Кемин району"), its head, or give a phone number.
+:func:`masker` builds, from the organisation's names (Russian, Kyrgyz and English), its rayon,
+the villages the application names and the people who speak for it, a pattern that finds
+those names and replaces them, together with phone numbers and e-mail addresses.
 
-Names are cut to a stem: adjective endings go ("Боролдойский" → "Боролдой"), then a final
-vowel or й and a final -ин/-ын/-ен/-ов/-ев ("Ак-Талинский" → "Ак-Тал", "Онбир-Джылгинский"
-→ "Онбир-Джылг"), as long as four letters remain; any word starting with the stem matches.
-Kyrgyz letters and spellings are equivalent (о/ө, у/ү, н/ң, дж/ж, е/ё).
+The names are found by the core's name-finder (:mod:`gms.services.identity_search`, which
+also searches uploaded documents before staff approve their anonymised copies): stems in
+Russian and Kyrgyz spellings and inflections, Latin transliterations, look-alike letters of
+the other alphabet, letters spaced or dotted out. This module adds what is particular to the
+contest's answers: villages named as such, phone numbers and e-mail addresses.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Mapping
 
-# Words of a unit's or rayon's name that do not identify it.
-GENERIC = frozenset("""
-айылный айыльный айылдык айыл аймак аймагы аймагынын айыл-өкмөтү өкмөтү окмоту айылокмоту
-сельский сельская округ управа район району районунун районный области область облусу
-облусунун город города шаары шаар поселок посёлок пгт мэрия мэриясы городской кенеш
-кеңеши кенеши г г. с с. и
-""".split())
+from gms.services.identity_search import (  # noqa: F401 - the name-finder, used from here too
+    GENERIC,
+    PERSON_GENERIC,
+    WORD,
+    name_pattern,
+    person_terms,
+    stem,
+    terms,
+)
 
-ADJECTIVE = re.compile(r"(?:ск|цк)(?:ий|ой|ая|ое|ие|ого|ому|им|ом|их|ую)$", re.IGNORECASE)
-FINAL_VOWEL = re.compile(r"[аяыиоуюеэйь]$", re.IGNORECASE)
-FINAL_SUFFIX = re.compile(r"(?:ин|ын|ен|ов|ев)$", re.IGNORECASE)
-MIN_STEM = 4
-WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
-
-# Cyrillic letters that Kyrgyz and Russian spellings of one name swap.
-EQUIVALENT = {"о": "[оө]", "ө": "[оө]", "у": "[уү]", "ү": "[уү]", "н": "[нң]", "ң": "[нң]",
-              "е": "[её]", "ё": "[её]"}
-# Latin transliterations (BGN, ISO-like and everyday spellings).
-LATIN = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "(?:e|ye)", "ё": "(?:yo|e)",
-    "ж": "(?:zh|j|z)", "з": "z", "и": "i", "й": "(?:i|y|j)?", "к": "k", "л": "l", "м": "m",
-    "н": "n", "ң": "(?:ng|n)", "о": "o", "ө": "(?:o|ö|oe)", "п": "p", "р": "r", "с": "s",
-    "т": "t", "у": "u", "ү": "(?:u|ü|ue|y)", "ф": "f", "х": "(?:kh|h|x)", "ц": "(?:ts|c)",
-    "ч": "ch", "ш": "sh", "щ": "(?:shch|sch)", "ъ": "", "ы": "(?:y|i)", "ь": "'?", "э": "e",
-    "ю": "(?:yu|iu|ju)", "я": "(?:ya|ia|ja)", "-": "[- ]?",
-}
-
-
-def stem(word: str) -> str:
-    """The part of a place name that all its forms share (see the module docstring)."""
-    word = word.strip(" .,;:()«»\"'")
-    base = ADJECTIVE.sub("", word)
-    for pattern in (FINAL_VOWEL, FINAL_SUFFIX):
-        shorter = pattern.sub("", base)
-        if len(shorter) >= MIN_STEM:
-            base = shorter
-    return base
+# Phone numbers: with a country code, a leading 0 or 996 and nine to thirteen digits in all,
+# or any number after a word saying it is one ("тел. 5-12-34"); e-mail addresses.
+PHONE = re.compile(r"(?<![\w+])(?:\+\s?|\(\s?)?\d[\d \t().\-]{7,24}\d")
+KEYWORD_PHONE = re.compile(
+    r"(?<![^\W\d_])((?:тел|телефон[а-я]{0,3}|моб|мобильный|tel|phone|mob|whatsapp|"
+    r"ватсап)(?![^\W\d_])\.?:?\s*)"
+    r"(\+?\(?\d[\d \t().\-]{3,24}\d)", re.IGNORECASE)
+AMOUNT = re.compile(r"\d{1,3}(?: \d{3})+(?:[.,]\d{1,2})?")
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
+# villages an application names: "с. Боролдой", "в селе Кызыл-Суу", "Ак-Тал айылынын"
+_PLACE = r"[А-ЯЁӨҮҢA-Z][^\W\d_]+(?:-[^\W\d_]+)*"
+VILLAGE_BEFORE = re.compile(
+    r"(?<![^\W\d_])(?i:с\.|село|села|селе|селом|сел\.|пос\.|посёлок|поселок|поселка|"
+    r"посёлка|пгт|ayil|aiyl|village of|v\.)\s*(" + _PLACE + ")")
+VILLAGE_AFTER = re.compile(
+    r"(?<![\w-])(" + _PLACE + r")\s+(?i:айылы|айылында|айылынын|айылына|айылдагы|"
+                                 r"айылдын|айылынан|village)(?![^\W\d_])")
 
 
-def _cyrillic(text: str) -> str:
-    out, i, lower = [], 0, text.lower()
-    while i < len(lower):
-        if lower.startswith("дж", i) or lower[i] == "ж":
-            out.append("(?:дж|ж)")
-            i += 2 if lower.startswith("дж", i) else 1
-            continue
-        ch = lower[i]
-        out.append(EQUIVALENT.get(ch) or ("[- ]?" if ch == "-" else re.escape(ch)))
-        i += 1
-    return "".join(out)
-
-
-def _latin(text: str) -> str | None:
-    parts = text.lower().split("дж")
-    if not all(ch in LATIN for part in parts for ch in part):
-        return None
-    pattern = "(?:dzh|dj|j|zh)".join("".join(LATIN[ch] for ch in part) for part in parts)
-    return pattern if len(re.sub(r"[^a-z]", "", pattern)) >= 3 else None
-
-
-def terms(*names: str | None) -> list[str]:
-    """The identifying stems of the given names (unit name, rayon, ...), longest first."""
+def villages(texts: Iterable[str | None]) -> list[str]:
+    """The names of villages (or settlements) that ``texts`` mention as such."""
     found: set[str] = set()
-    for name in names:
-        for word in WORD.findall(name or ""):
-            if word.lower() in GENERIC or len(word) < 3:
-                continue
-            found.add(stem(word))
-    return sorted(found, key=lambda s: (-len(s), s))
+    for text in texts:
+        for pattern in (VILLAGE_BEFORE, VILLAGE_AFTER):
+            for m in pattern.finditer(text or ""):
+                word = m.group(1)
+                if word.lower() not in GENERIC and len(word) >= 3:
+                    found.add(word)
+    return sorted(found)
 
 
-@lru_cache(maxsize=512)
-def _pattern(names: tuple[str, ...]) -> re.Pattern | None:
-    alternatives = []
-    for term in terms(*names):
-        alternatives.append(_cyrillic(term))
-        latin = _latin(term)
-        if latin:
-            alternatives.append(latin)
-    if not alternatives:
-        return None
-    body = "|".join(f"(?:{a})" for a in alternatives)
-    return re.compile(rf"(?<![^\W\d_])(?:{body})[^\W\d_]*(?:-[^\W\d_]+)*", re.IGNORECASE)
+def texts_of(value: object) -> list[str]:
+    """Every string inside an application's answers (nested lists and mappings)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Mapping):
+        return [t for v in value.values() for t in texts_of(v)]
+    if isinstance(value, list | tuple):
+        return [t for v in value for t in texts_of(v)]
+    return []
 
 
-def masker(names: Iterable[str | None], replacement: str) -> Callable[[object], str]:
-    """A function that replaces every form of ``names`` in a text by ``replacement``."""
-    pattern = _pattern(tuple(n for n in names if n))
+def mask_contacts(text: str, replacement: str) -> str:
+    """``text`` with its e-mail addresses and phone numbers replaced (sums of money such as
+    ``1 140 000``, dates and counts are not phone numbers)."""
+    text = EMAIL.sub(replacement, text)
+    text = KEYWORD_PHONE.sub(lambda m: m.group(1) + replacement, text)
+
+    def phone(m: re.Match) -> str:
+        found = m.group(0)
+        digits = sum(ch.isdigit() for ch in found)
+        start = found.lstrip("( \t")
+        if not 9 <= digits <= 13:
+            return found
+        if found.startswith("+"):
+            return replacement
+        if start.startswith("996") or (start.startswith("0") and not AMOUNT.fullmatch(found)):
+            return replacement
+        return found
+
+    return PHONE.sub(phone, text)
+
+
+def masker(names: Iterable[str | None], replacement: str,
+           people: Iterable[str | None] = (), contacts: bool = True
+           ) -> Callable[[object], str]:
+    """A function that replaces every form of ``names`` (places) and ``people`` (persons'
+    names) in a text by ``replacement``, and, with ``contacts``, phone numbers and e-mail
+    addresses too."""
+    pattern = name_pattern(names, people)
 
     def mask(value: object) -> str:
         text = "" if value is None else str(value)
+        if contacts and text:
+            text = mask_contacts(text, replacement)
         return pattern.sub(replacement, text) if pattern is not None else text
 
     return mask

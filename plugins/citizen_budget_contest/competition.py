@@ -8,6 +8,7 @@ from typing import Any
 
 from gms.answers import reports_reading_tables
 from gms.competition import (
+    ApplicationInfo,
     CompetitionInfo,
     CompetitionType,
     Criterion,
@@ -193,6 +194,13 @@ class CitizenBudgetContest(CompetitionType):
             _document("budget_extract"),
             # "other" is offered by the core for every competition
         )
+
+    def identity_names(self, application: ApplicationInfo) -> Sequence[str]:
+        """The villages the answers name as such ("с. Боролдой", "Ак-Тал айылынын"): the
+        core searches the documents for them too."""
+        from .anonymity import texts_of, villages
+
+        return villages(texts_of(application.answers))
 
     def requested_amount(self, answers: Mapping[str, Any]):
         """Nothing is requested: prizes are fixed by place."""

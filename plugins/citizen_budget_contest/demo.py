@@ -51,7 +51,7 @@ def load(demo: Demo) -> None:
 
 def _extra_applicants(demo: Demo) -> dict:
     """The applicant users of the extra municipalities (created once, listed every time)."""
-    from gms.services import accounts
+    from gms.services import accounts, memberships
 
     out = {}
     for code, email, name, locale in EXTRA_APPLICANTS:
@@ -63,6 +63,7 @@ def _extra_applicants(demo: Demo) -> dict:
             user = accounts.register(email=email, name=name, password=PASSWORD,
                                      org_kind="municipality", org_name="",
                                      territory_code=code, locale=locale)
+            memberships.vouch(user, by="demo")  # confirmed and admitted: no e-mailed links
         demo.extra_logins.append(("applicant", email))
         out[code] = user
     return out

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from gms.documents import Document
+from gms.documents import Document, one_line
 from gms.i18n import _
 
 from .choices import PRIZE_USES, label_of
@@ -100,7 +100,7 @@ def certificate(prize: Prize, contest: str, budget_year: int | None, published: 
                 ) -> Document:
     """The prize certificate of one winner, in the current language."""
     doc = Document(_("Prize certificate"))
-    doc.paragraph(contest)
+    doc.paragraph(one_line(contest))  # the contest's title, one line
     doc.heading(prize.municipality)
     if prize.rayon or prize.oblast:
         doc.paragraph(", ".join(x for x in (prize.rayon, prize.oblast) if x))

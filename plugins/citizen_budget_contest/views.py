@@ -9,8 +9,7 @@ and the helpers its templates use.
 
 from __future__ import annotations
 
-import csv
-import io
+import re
 from decimal import Decimal
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
@@ -21,14 +20,15 @@ from gms.answers import to_date
 from gms.documents import render_pdf
 from gms.extensions import db
 from gms.i18n import _
-from gms.models import Application, Award, Competition, Organisation
+from gms.models import Application, Award, Competition, Organisation, User
 from gms.models import calls as C
+from gms.services import exports
 from gms.services.common import competition_info, identity_hidden
 from gms.web.access import can_view_application, managed_call, roles_required
 from gms.web.pagination import Page, paginate
 
 from . import edition, prizes
-from .anonymity import masker
+from .anonymity import masker, texts_of, villages
 from .choices import CITIZENS_BUDGET, PRIZE_USES, SUBJECTS, label_of
 from .competition import KEY
 from .hearings import hearings, totals
@@ -156,12 +156,9 @@ def prize_report(call_id: int):
     if request.args.get("format") == "csv":
         # the export holds every row (exports are not paged)
         header, rows = prizes.table(_prizes(call) if decided else [])
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow([str(h) for h in header])
-        writer.writerows(rows)
-        return Response(buf.getvalue(), mimetype="text/csv", headers={
-            "Content-Disposition": f'attachment; filename="prizes-{call.id}.csv"'})
+        return Response(exports.to_csv(header, rows, bom=False), mimetype=exports.CSV_TYPE,
+                        headers={"Content-Disposition":
+                                 f'attachment; filename="prizes-{call.id}.csv"'})
     # a constant number of queries whatever the number of awards: the funded places (a
     # handful), the sums per use, and the reserve list's count and one page of it
     lines, awarded, left = prizes.use_summary(_use_of_prizes(call) if decided else [],
@@ -186,11 +183,34 @@ def identity_masker(application, anonymous: bool = False):
                            and identity_hidden(application.competition))
     if not hidden:
         return None
+    names, people = identity_of(application)
+    return masker(names, _("[name hidden]"), people=people)
+
+
+#: answers whose key says they hold a person who speaks for the applicant
+_PERSON_KEY = re.compile(r"head|contact|signator|leader|person|glava|chief|mayor", re.I)
+
+
+def identity_of(application) -> tuple[list[str | None], list[str | None]]:
+    """What names the applicant: the places (the organisation, its unit in Russian, Kyrgyz
+    and English, its rayon, the villages the application itself names) and the people (the
+    organisation's accounts, and any answer naming its head or contact)."""
     org = application.organisation
     territory = org.territory if org is not None else None
-    names = [org.name if org is not None else None,
-             territory.name_ru if territory else None, territory.rayon if territory else None]
-    return masker(names, _("[name hidden]"))
+    names: list[str | None] = [org.name if org is not None else None]
+    if territory is not None:
+        names += [territory.name_ru, territory.name_ky, territory.name_en, territory.rayon,
+                  territory.rayon_ky]
+    answers = application.answers or {}
+    names += villages([application.title, *texts_of(answers)])
+    people: list[str | None] = [application.created_by.name if application.created_by
+                                else None]
+    if org is not None:
+        people += db.session.scalars(select(User.name).where(
+            User.organisation_id == org.id)).all()
+    people += [text for key, value in answers.items() if _PERSON_KEY.search(str(key))
+               for text in texts_of(value)]
+    return names, people
 
 
 def certificate_url(application) -> str | None:

@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 
 from gms.competition import FUNDED, RESERVE
-from gms.documents import Document, render_pdf
+from gms.documents import Document, one_line, render_pdf
 from gms.i18n import _
 
 from .awards import parse_place_reason
@@ -77,23 +77,26 @@ def document_for(facts: AwardFacts) -> Document:
     else:
         doc = Document(_("CERTIFICATE"))
         doc.heading(_("Finalist of the contest"))
-    doc.paragraph(_("Awarded to %(name)s", name=facts.applicant))
+    # names and titles are one line each: typed line breaks add no lines to the diploma
+    doc.paragraph(_("Awarded to %(name)s", name=one_line(facts.applicant)))
     if facts.co_applicants:
-        doc.paragraph(_("together with %(names)s", names=", ".join(facts.co_applicants)))
+        doc.paragraph(_("together with %(names)s",
+                        names=", ".join(one_line(n) for n in facts.co_applicants)))
     if facts.kind == DIPLOMA:
         doc.paragraph(_("for the initiative “%(title)s” (entry %(number)s) in the contest "
-                        "“%(call)s”.", title=facts.entry_title, number=facts.number,
-                        call=facts.call_title))
+                        "“%(call)s”.", title=one_line(facts.entry_title),
+                        number=one_line(facts.number), call=one_line(facts.call_title)))
         if facts.amount > 0:
             doc.paragraph(_("Prize in equipment to the value of %(amount)s.",
                             amount=kgs(facts.amount)) if facts.in_equipment else
                           _("Prize: %(amount)s.", amount=kgs(facts.amount)))
     else:
         doc.paragraph(_("whose initiative “%(title)s” (entry %(number)s) reached the final "
-                        "of the contest “%(call)s”.", title=facts.entry_title,
-                        number=facts.number, call=facts.call_title))
+                        "of the contest “%(call)s”.", title=one_line(facts.entry_title),
+                        number=one_line(facts.number), call=one_line(facts.call_title)))
     doc.paragraph(_("Results published on %(date)s.", date=_day(facts.published_on)))
-    doc.paragraph(_("Organised by %(name)s.", name=facts.organiser) if facts.organiser else
+    doc.paragraph(_("Organised by %(name)s.", name=one_line(facts.organiser))
+                  if facts.organiser else
                   _("“Voice of Citizens and Accountability of LSG: budget process” programme, "
                     "supported by Switzerland."))
     doc.signatures(_("Chair of the contest commission"), _("On behalf of the organisers"))

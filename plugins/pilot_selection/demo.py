@@ -145,12 +145,16 @@ def _completed_round(demo: Demo) -> None:
 
 
 def _applicant(code: str) -> User:
-    from gms.services import accounts
+    from gms.services import accounts, memberships
 
     email, name, locale = APPLICANTS[code]
-    return accounts.find_user(email) or accounts.register(
-        email=email, name=name, password=PASSWORD, org_kind="municipality", org_name="",
-        territory_code=code, locale=locale)
+    user = accounts.find_user(email)
+    if user is None:
+        user = accounts.register(
+            email=email, name=name, password=PASSWORD, org_kind="municipality", org_name="",
+            territory_code=code, locale=locale)
+        memberships.vouch(user, by="demo")  # confirmed and admitted: no e-mailed links
+    return user
 
 
 def _review(base: dict, member: int) -> tuple[dict, dict]:

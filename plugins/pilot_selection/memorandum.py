@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from gms.answers import to_date
 from gms.competition import FUNDED
-from gms.documents import Document, render_pdf
+from gms.documents import Document, one_line, render_pdf
 from gms.extensions import db
 from gms.i18n import _
 from gms.models import Application, Award, User, translated
@@ -58,14 +58,16 @@ def data_of(answers: Mapping[str, Any], *, number: str, organisation: str, call_
     """The memorandum's values from an application's answers; ``organisation`` is the
     registered name of the municipality."""
     letter = section(answers, "letter")
+    line = lambda key: one_line(text(letter.get(key)))  # noqa: E731 - names: one line each
     return MemorandumData(
-        number=number, organisation=organisation,
-        municipality=text(letter.get("municipality_name")) or organisation,
-        location=text(letter.get("municipality_location")),
-        head_title=text(letter.get("head_title")), head_name=text(letter.get("head_name")),
-        chair_name=text(letter.get("council_chair_name")),
-        decision_number=text(letter.get("joint_decision_number")),
-        decision_date=to_date(letter.get("joint_decision_date")), call_title=call_title,
+        number=one_line(number), organisation=one_line(organisation),
+        municipality=line("municipality_name") or one_line(organisation),
+        location=line("municipality_location"),
+        head_title=text(letter.get("head_title")), head_name=line("head_name"),
+        chair_name=line("council_chair_name"),
+        decision_number=line("joint_decision_number"),
+        decision_date=to_date(letter.get("joint_decision_date")),
+        call_title=one_line(call_title),
         dated=dated, until=until, plan=tuple(rows(answers, "action_plan")))
 
 

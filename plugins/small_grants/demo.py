@@ -164,7 +164,7 @@ def _review(sheet, base: dict, offset: Decimal) -> tuple[dict, dict]:
 def _applicant(code: str, person: tuple[str, str, str]):
     """The applicant user of municipality ``code``, registered once (not printed with the
     demo log-ins; the password is the demo password)."""
-    from gms.services import accounts
+    from gms.services import accounts, memberships
 
     email, name, locale = person
     user = accounts.find_user(email)
@@ -172,6 +172,7 @@ def _applicant(code: str, person: tuple[str, str, str]):
         user = accounts.register(email=email, name=name, password=PASSWORD,
                                  org_kind="municipality", org_name="", territory_code=code,
                                  locale=locale)
+        memberships.vouch(user, by="demo")  # confirmed and admitted: no e-mailed links
     return user
 
 

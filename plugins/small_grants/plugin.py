@@ -22,3 +22,15 @@ def gms_demo_data(demo):
     from .demo import load
 
     load(demo)
+
+
+@hookimpl
+def gms_payee_account(application, competition_type):
+    """The local-budget account (or treasury code) the municipality gives in its form."""
+    from gms.competition.payee import PayeeAccount
+
+    from .competition import KEY
+
+    if competition_type.key != KEY:
+        return None
+    return PayeeAccount.from_answers(application.answers, account="budget_account")

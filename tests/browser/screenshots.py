@@ -190,12 +190,15 @@ def test_plugin_pages(app, demo, live_server, new_page):
 @pytest.mark.gms_config(TWO_FACTOR_ROLES=["staff", "commission", "finance", "admin"])
 def test_two_factor_screenshot(app, make_user, live_server, page):
     """two-factor-setup.png: the first log-in of a commission member (QR code and key)."""
+    from .support import open_set_up_link
+
     member = make_user("commission", email="commission@demo.gms.kg")
     page.goto(live_server + "/login")
     page.locator("main input[name=email]").fill(member.email)
     page.locator("main input[name=password]").fill(member.plain_password)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/login/two-factor")
+    open_set_up_link(app, page, live_server, member)  # the e-mailed link
     _shoot(page, "two-factor-setup.png")
 
 

@@ -27,3 +27,22 @@ def log_in(page, base: str, email: str, password: str = PASSWORD) -> None:
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
     assert "/login" not in page.url, f"log-in of {email} failed: {page.url}"
+
+
+def open_set_up_link(app, page, base: str, user) -> None:
+    """Open the set-up link e-mailed to ``user`` (the outbox) and continue."""
+    import re
+    from urllib.parse import urlsplit
+
+    from sqlalchemy import select
+
+    from gms.extensions import db
+    from gms.models import OutboxMessage
+
+    with app.app_context():
+        body = db.session.scalars(select(OutboxMessage.body).where(
+            OutboxMessage.recipient == user.email).order_by(OutboxMessage.id.desc())).first()
+    link = re.search(r"http\S+/two-factor/enrol/\S+", body).group(0)
+    page.goto(base + urlsplit(link).path)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/two-factor/setup")

@@ -277,6 +277,8 @@ def toy_round(app, clock, make_user, territories):
         assert not errors, errors
         mine = db.session.scalar(select(Assignment).where(Assignment.reviewer_id == m1.id))
         ids = {"email": m1.email, "password": m1.plain_password, "other": m2.name,
+               "other_email": m2.email, "other_password": m2.plain_password,
+               "other_assignment": theirs.id,
                "number": application.number, "title": application.title,
                "assignment": mine.id, "application": application.id, "call": call.id,
                "staff_email": staff.email, "staff_password": staff.plain_password}
@@ -366,7 +368,17 @@ def test_member_scores_with_half_points_and_not_applicable(app, toy_round, live_
     page.get_by_label(ru("Consensus score (0–%(max)s)", max="25")).fill("16,5")
     page.get_by_label(ru("Consensus text")).fill("Смета уточнена; проект нужен селу.")
     page.get_by_role("button", name=ru("Record the consensus")).click()
-    expect(page.locator(".flash.success")).to_have_text(ru("The consensus was recorded."))
+    expect(page.locator(".flash.success")).to_have_text(ru(
+        "The consensus was proposed: it ranks the application once a second member of the "
+        "commission confirms it."))
+
+    # a second member of the commission confirms it from their own score sheet (issue 15)
+    page.get_by_role("button", name=ru("Log out")).click()
+    log_in(page, live_server, toy_round["other_email"], toy_round["other_password"])
+    page.goto(f"{live_server}/review/{toy_round['other_assignment']}")
+    page.get_by_role("button", name=ru("Confirm the consensus")).click()
+    expect(page.locator(".flash.success")).to_have_text(
+        ru("The consensus was confirmed: it now ranks the application."))
 
     # staff decide: the ranking shows the consensus score
     page.get_by_role("button", name=ru("Log out")).click()

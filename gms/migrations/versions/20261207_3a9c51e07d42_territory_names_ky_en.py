@@ -1,4 +1,4 @@
-"""Territories: Kyrgyz and English names, the rayon and oblast in Kyrgyz.
+"""Territories: Kyrgyz and English names, the rayon and oblast in Kyrgyz; users' agency.
 
 Filled by ``gms territories load`` (which the production set-up runs), not here: the
 register may be updated later without a migration.
@@ -25,9 +25,13 @@ def upgrade():
         batch_op.add_column(sa.Column('name_en', sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column('rayon_ky', sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column('oblast_ky', sa.String(length=100), nullable=True))
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('agency', sa.String(length=30), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('agency')
     with op.batch_alter_table('territories', schema=None) as batch_op:
         batch_op.drop_column('oblast_ky')
         batch_op.drop_column('rayon_ky')

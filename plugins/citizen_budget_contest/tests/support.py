@@ -66,19 +66,22 @@ def created(response, pattern: str) -> int:
 
 
 def apply(client, call_id: int, answers=None, documents=("hearing_minutes",),
-          filename="{kind}.pdf", submit=True):
-    """Start, fill in, upload and (optionally) submit an application through HTTP."""
+          filename="{kind}.pdf", submit=True, data: bytes | dict[str, bytes] = PDF):
+    """Start, fill in, upload and (optionally) submit an application through HTTP; ``data``
+    is the file uploaded for each document (or, by kind, for some of them)."""
     r = client.post(f"/calls/{call_id}/apply")
     app_id = created(r, r"/applications/(\d+)")
     page = client.get(f"/applications/{app_id}")
     assert page.status_code == 200
+    files = data
     data = formdata(answers)
     data["action"] = "save"
     assert client.post(f"/applications/{app_id}", data=data).status_code == 302
     for kind in documents:
+        content = files.get(kind, PDF) if isinstance(files, dict) else files
         r = client.post(f"/applications/{app_id}/documents",
                         data={"kind": kind,
-                              "file": (io.BytesIO(PDF), filename.format(kind=kind))},
+                              "file": (io.BytesIO(content), filename.format(kind=kind))},
                         content_type="multipart/form-data")
         assert r.status_code == 302
     if not submit:

@@ -7,10 +7,16 @@ call, the applications, their documents, the member's assignments — and no res
 header (``Content-Disposition``, ``Location``), may contain the municipality's name, its rayon
 or any form of them, although the applicants wrote them everywhere: in the title, the hearing
 venues, the free text and the file names. After publication the names are shown.
+
+Files included (issue 16): the applicants' uploads name them in their text layer too; staff
+supplied an anonymised copy of the minutes (approved), uploaded one of the participant lists
+without approving it, and left the photos waiting. Every downloaded file's text is searched
+as well, and the member gets only the approved copy.
 """
 
 from __future__ import annotations
 
+import io
 import itertools
 import re
 from urllib.parse import urlsplit
@@ -21,6 +27,7 @@ from sqlalchemy import select
 
 from gms.extensions import db
 from gms.models import Assignment, Attachment
+from gms.services.identity_search import pages_of
 from plugins.citizen_budget_contest.tests.factories import with_hearings
 from plugins.citizen_budget_contest.tests.support import (
     AK_TAL,
@@ -55,6 +62,53 @@ PLACES = {
 }
 
 
+def text_pdf(*lines: str) -> bytes:
+    """A PDF whose text layer holds ``lines`` (DejaVu: Cyrillic too)."""
+    from fpdf import FPDF
+
+    from gms.documents import FONTS
+
+    doc = FPDF()
+    doc.add_font("DejaVu", fname=str(FONTS / "DejaVuSans.ttf"))
+    doc.add_page()
+    doc.set_font("DejaVu", size=11)
+    for line in lines:
+        doc.multi_cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
+    return bytes(doc.output())
+
+
+#: the anonymised copy staff supply of each application's minutes
+CLEAN_MINUTES = text_pdf("Протокол публичных слушаний по проекту бюджета.",
+                         "Место: Дом культуры [...]. Присутствовали 124 жителя.")
+
+
+def _originals(words: dict) -> dict[str, bytes]:
+    """The applicant's uploads: every one names the municipality in its text."""
+    return {kind: text_pdf(f"{kind}: {words['title']}", words["place"], words["text"])
+            for kind in ("hearing_minutes", "participant_lists", "hearing_photos")}
+
+
+def _anonymise(client, apps: dict) -> list[int]:
+    """Staff: an approved anonymised copy of the minutes, an unapproved one of the
+    participant lists, nothing for the photos. Returns the attachments members may get."""
+    approved = []
+    with client.application.app_context():
+        documents = list(db.session.scalars(select(Attachment).where(
+            Attachment.application_id.in_(list(apps.values())))))
+    for att in documents:
+        if att.kind in ("hearing_minutes", "participant_lists"):
+            r = client.post(f"/staff/documents/{att.id}/anonymised-copy",
+                            data={"file": (io.BytesIO(CLEAN_MINUTES), "copy.pdf")},
+                            content_type="multipart/form-data")
+            assert r.status_code == 302
+        if att.kind == "hearing_minutes":
+            r = client.post(f"/staff/documents/{att.id}/anonymised-copy/approve", data={},
+                            follow_redirects=True)
+            assert "commission members now see" in r.get_data(as_text=True)
+            approved.append(att.id)
+    return approved
+
+
 @pytest.fixture
 def setting(app, client, login, clock, make_user, territories):
     """Two municipalities applied, naming themselves everywhere; the call is in evaluation.
@@ -75,7 +129,8 @@ def setting(app, client, login, clock, make_user, territories):
             prize_use_description=words["text"])
         app_id, r = apply(client, call_id, answers,
                           documents=("hearing_minutes", "participant_lists", "hearing_photos"),
-                          filename=words["file"].replace(".pdf", " {kind}.pdf"))
+                          filename=words["file"].replace(".pdf", " {kind}.pdf"),
+                          data=_originals(words))
         assert r.status_code == 302, r.get_data(as_text=True)
         apps[code] = app_id
 
@@ -94,6 +149,7 @@ def setting(app, client, login, clock, make_user, territories):
         client.post(f"/staff/calls/{call_id}/commission/member",
                     data={"user_id": str(user.id), "role": role})
     client.post(f"/staff/calls/{call_id}/commission/settings", data={"divergence_limit": "10"})
+    approved = _anonymise(client, apps)
     for app_id in apps.values():
         client.post(f"/staff/applications/{app_id}/assign", data={"reviewers": [str(member.id)]})
     client.post(f"/staff/applications/{apps[BOROLDOI]}/assign",
@@ -117,11 +173,12 @@ def setting(app, client, login, clock, make_user, territories):
     with app.app_context():
         attachments = list(db.session.scalars(select(Attachment.id)))
     return {**people, "apps": apps, "assignments": assignments, "attachments": attachments,
-            "member": member}
+            "member": member, "approved": approved}
 
 
 def _decide(client, login, setting) -> None:
-    """The member scores Ak-Tal and, as chair, records the consensus; staff decide."""
+    """The member scores Ak-Tal and, as chair, proposes the consensus, which the other member
+    confirms; staff decide."""
     member, apps = setting["member"], setting["apps"]
     login(client, member)
     r = score(client, setting["assignments"][(member.id, apps[AK_TAL])],
@@ -129,6 +186,9 @@ def _decide(client, login, setting) -> None:
     assert r.status_code == 302
     r = client.post(f"/review/consensus/{apps[BOROLDOI]}",
                     data={"score": "70", "text": "Слушания проведены в срок, протокол есть."})
+    assert r.status_code == 302, r.get_data(as_text=True)
+    login(client, setting["members"][1])
+    r = client.post(f"/review/consensus/{apps[BOROLDOI]}/confirm", data={"score": "70"})
     assert r.status_code == 302, r.get_data(as_text=True)
     login(client, setting["staff"])
     advance(client, setting["call"], "decide")
@@ -184,7 +244,12 @@ REFERENCE_LIST = re.compile(r'<select[^>]*name="territory_code".*?</select>', re
 
 
 def _leaks(response, words) -> list[str]:
-    body = REFERENCE_LIST.sub("", response.get_data(as_text=True))
+    data = response.get_data()
+    body = REFERENCE_LIST.sub("", data.decode("utf-8", "replace"))
+    if data.startswith(b"%PDF-"):  # a file: its text layer too
+        pages = pages_of(data, "application/pdf")
+        assert pages is not None, response.headers.get("Content-Disposition")
+        body += "\n".join(text for _page, text in pages)
     headers = " ".join(f"{k}: {v}" for k, v in response.headers.items())
     return [w for w in words if w.lower() in body.lower() or w.lower() in headers.lower()]
 
@@ -222,8 +287,12 @@ def test_no_page_or_export_shows_a_member_the_applicant_before_publication(
     for url in ("/", f"/calls/{setting['call']}", "/review/",
                 *(f"/review/{i}" for i in mine.values()),
                 *(f"/review/consensus/{a}" for a in apps.values()),
-                *(f"/documents/{i}" for i in setting["attachments"])):
+                *(f"/documents/{i}" for i in setting["approved"])):
         assert statuses.get(url) == 200, (url, statuses.get(url))
+    # the originals never: a copy not approved yet, or no copy at all, is not found
+    assert len(setting["approved"]) == 2
+    for i in set(setting["attachments"]) - set(setting["approved"]):
+        assert statuses[f"/documents/{i}"] == 404, i
     assert statuses[f"/calls/{setting['call']}/results"] == 404
     assert statuses[f"/p/citizen_budget_contest/calls/{setting['call']}/prizes"] == 403
     for app_id in apps.values():
@@ -243,6 +312,9 @@ def test_no_page_or_export_shows_a_member_the_applicant_before_publication(
     download = client.get(f"/documents/{setting['attachments'][0]}")
     assert download.headers["Content-Disposition"].startswith(
         f"attachment; filename={number}-hearing_minutes.pdf")
+    text = "\n".join(t for _p, t in pages_of(download.get_data(), "application/pdf"))
+    assert "Присутствовали 124 жителя" in text  # the approved copy
+    assert "waits" not in page and "documents are being anonymised" in page
 
 
 def test_names_are_shown_after_publication(app, client, login, setting):
