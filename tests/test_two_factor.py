@@ -90,13 +90,14 @@ def test_later_log_ins_need_a_fresh_code_and_a_code_works_once(app, make_user):
     _password_step(client, staff)
     page = client.get("/login/two-factor").get_data(as_text=True)
     assert "<svg" not in page  # enrolled: no new QR code to steal
-    code = pyotp.TOTP(secret).now()
-    # the enrolment already used the current code: it is not accepted a second time
-    r = client.post("/login/two-factor", data={"code": code})
+    with app.app_context():  # the time step the enrolment's code used (the clock may have
+        step = db.session.get(User, staff.id).totp_last_step  # moved on to the next since)
+    # the enrolment already used that step's code: it is not accepted a second time
+    r = client.post("/login/two-factor", data={"code": pyotp.TOTP(secret).at(step * 30)})
     assert r.status_code == 401
     # the next period's code (clock drift of one step is allowed) logs in
     r = client.post("/login/two-factor",
-                    data={"code": pyotp.TOTP(secret).at(time.time() + 30)})
+                    data={"code": pyotp.TOTP(secret).at(max(step + 1, time.time() // 30) * 30)})
     assert r.status_code == 302 and client.get("/staff/").status_code == 200
 
 
