@@ -36,16 +36,11 @@ def parse_decimal(text: str) -> Decimal:
 
 
 def parse_int(text: str) -> int:
-    """The whole number typed in ``text``, read as :func:`parse_decimal` reads it;
-    ``ValueError`` with a message for the user otherwise."""
-    try:
-        value = parse_decimal(text)
-    except ValueError:
-        value = None
-    if value is None or value != value.to_integral_value() or not _is_whole_text(text):
-        raise ValueError(_("Enter a whole number with the digits 0–9, e.g. 1 000."))
-    return int(value)
-
-
-def _is_whole_text(text: str) -> bool:
-    return not any(mark in str(text) for mark in ".,")
+    """The whole number typed in ``text``, read as :func:`parse_decimal` reads it but without
+    decimals; ``ValueError`` with a message for the user otherwise."""
+    if not any(mark in str(text) for mark in ".,"):
+        try:
+            return int(parse_decimal(text))
+        except ValueError:
+            pass
+    raise ValueError(_("Enter a whole number with the digits 0–9, e.g. 1 000."))

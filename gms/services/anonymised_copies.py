@@ -161,29 +161,29 @@ def _search_cached(sha256: str, path: str, content_type: str, places: tuple, peo
     return identity_search.search(Path(path).read_bytes(), content_type, places, people)
 
 
-def search_file(path: Path, sha256: str | None, content_type: str,
-                application: Application) -> identity_search.TextSearch:
-    """The text-layer search of a stored file for the applicant's names (the same file and
-    names are searched once per process)."""
+def search_original(att: Attachment, application: Application,
+                    names: tuple[list[str | None], list[str | None]] | None = None
+                    ) -> identity_search.TextSearch:
+    """The text-layer search of the stored original of ``att`` for the applicant's names
+    (``names``: :func:`names_of` the application, when the caller has them already); the
+    same file and names are searched once per process."""
+    path = uploads.path_of(att)
     if not path.is_file():
         return identity_search.TextSearch(readable=False)
-    places, people = names_of(application)
-    return _search_cached(sha256 or str(path), str(path), content_type, tuple(places),
-                          tuple(people))
-
-
-def search_original(att: Attachment, application: Application) -> identity_search.TextSearch:
-    return search_file(uploads.path_of(att), att.sha256, att.content_type, application)
+    places, people = names if names is not None else names_of(application)
+    return _search_cached(att.sha256 or str(path), str(path), att.content_type,
+                          tuple(places), tuple(people))
 
 
 def states(application: Application) -> list[DocumentState]:
     """Every document of the application with its copy and, for those still waiting, the
     search of the original (what "no identity" would let through) or of the copy uploaded."""
     copies = copies_of(application)
+    names = names_of(application)  # one query for all the documents
     out = []
     for att in _documents(application):
         copy = copies.get(att.id)
-        original = (search_original(att, application).as_dict()
+        original = (search_original(att, application, names).as_dict()
                     if copy is None or copy.approved_at is None else None)
         search = copy.hits if copy is not None and copy.hits is not None else original
         out.append(DocumentState(att, copy, search,

@@ -64,6 +64,12 @@ def _digest(prev_hash: str, entry: AuditEntry, key: bytes | None = None) -> str:
     return hmac.new(key or _key(), _body(prev_hash, entry), hashlib.sha256).hexdigest()
 
 
+def _links(prev_hash: str, entry, key: bytes) -> bool:
+    """Whether ``entry`` (an entry or a row of the log) is chained to ``prev_hash`` with its
+    own fields under ``key``."""
+    return entry.prev_hash == prev_hash and _same(entry.hash, _digest(prev_hash, entry, key))
+
+
 def record(action: str, obj=None, payload: dict | None = None, actor_id: int | None = None,
            object_type: str | None = None) -> AuditEntry:
     """Append an entry in the current transaction (the caller commits).
@@ -260,7 +266,7 @@ def verify() -> int | None:
     rows = conn.execute(select(*columns).order_by(_TABLE.c.id)
                         .execution_options(stream_results=True, yield_per=1000))
     for entry in rows:
-        if entry.prev_hash != prev or not _same(entry.hash, _digest(prev, entry, key)):
+        if not _links(prev, entry, key):
             return entry.id
         prev = entry.hash
     return None

@@ -247,14 +247,16 @@ def _ranking_select(call: Competition, texts: bool = True):
     crit_cols = [per.c[f"c_{i}"] for i in range(len(averaged))] if per is not None else []
     mean = _mean()
     limit = call.divergence_limit
-    diverges = (case((_comparable(ReviewTotals.spread) > literal(limit, Numeric(8, 2)), True),
-                     else_=False) if limit is not None else false())
-    # a consensus counts only where the rules call for one, as a commission act: confirmed
-    # (the join's condition), the totals diverging beyond the limit, every sheet in
-    consensus = (case((and_(_comparable(ReviewTotals.spread) > literal(limit, Numeric(8, 2)),
-                            ReviewTotals.reviews == ReviewTotals.assigned),
-                       ConsensusReport.score))
-                 if limit is not None else cast(null(), Numeric(8, 2)))
+    if limit is None:
+        diverges, consensus = false(), cast(null(), Numeric(8, 2))
+    else:
+        beyond = _comparable(ReviewTotals.spread) > literal(limit, Numeric(8, 2))
+        diverges = case((beyond, True), else_=False)
+        # a consensus counts only where the rules call for one, as a commission act:
+        # confirmed (the join's condition), the totals diverging beyond the limit, every
+        # sheet in
+        consensus = case((and_(beyond, ReviewTotals.reviews == ReviewTotals.assigned),
+                          ConsensusReport.score))
     score = func.coalesce(consensus, mean)
     number, title, organisation, submitted = (
         # naive: RankingRow.submitted_at adds the zone when read, not 100,000 times

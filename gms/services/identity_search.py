@@ -169,17 +169,6 @@ def terms(*names: str | None) -> list[str]:
     return sorted(found, key=lambda s: (-len(s), s))
 
 
-def person_terms(*names: str | None) -> list[str]:
-    """The words of people's names worth hiding (surnames, given names), as stems."""
-    found: set[str] = set()
-    for name in names:
-        for word in WORD.findall(name or ""):
-            if word.lower() in PERSON_GENERIC or len(word) < 3:
-                continue
-            found.add(stem(word))
-    return sorted(found, key=lambda s: (-len(s), s))
-
-
 @lru_cache(maxsize=512)
 def _pattern(names: tuple[str, ...]) -> re.Pattern | None:
     compact, spaced = [], []
@@ -201,7 +190,6 @@ def _pattern(names: tuple[str, ...]) -> re.Pattern | None:
         parts.insert(0, "(?:" + "|".join(f"(?:{a})" for a in spaced) + rf"){spaced_tail}"
                      rf"(?!{_LETTER})")
     return re.compile(rf"(?<!{_LETTER})(?:{'|'.join(parts)})", re.IGNORECASE)
-
 
 
 def name_pattern(names: Iterable[str | None], people: Iterable[str | None] = ()
@@ -283,13 +271,18 @@ def _pdf_pages(data: bytes) -> list[tuple[int | None, str]] | None:
     return pages
 
 
-def _safe_xml(z: zipfile.ZipFile, name: str) -> ET.Element | None:
-    info = z.getinfo(name)
-    if info.file_size > MAX_XML_BYTES:
+def xml_part(z: zipfile.ZipFile, name: str, limit: int = MAX_XML_BYTES) -> ET.Element | None:
+    """The root of an XML part of a ZIP package, or ``None`` if missing, larger than
+    ``limit`` bytes or with a DTD (no entity expansion)."""
+    try:
+        info = z.getinfo(name)
+    except KeyError:
+        return None
+    if info.file_size > limit:
         return None
     with z.open(info) as part:
-        raw = part.read(MAX_XML_BYTES + 1)
-    if len(raw) > MAX_XML_BYTES or b"<!DOCTYPE" in raw or b"<!ENTITY" in raw:
+        raw = part.read(limit + 1)
+    if len(raw) > limit or b"<!DOCTYPE" in raw or b"<!ENTITY" in raw:
         return None
     return ET.fromstring(raw)
 
@@ -306,7 +299,7 @@ def _office_text(data: bytes, content_type: str) -> list[tuple[int | None, str]]
         if not parts:
             return None
         for name in parts:
-            root = _safe_xml(z, name)
+            root = xml_part(z, name)
             if root is None:
                 return None
             for element in root.iter():

@@ -113,9 +113,9 @@ def latest_request_of(user: User) -> MembershipRequest | None:
         .order_by(MembershipRequest.id.desc()).limit(1))
 
 
-def _shown():
-    """Requests shown to those who decide: pending, from active accounts whose address is
-    confirmed."""
+def pending_query():
+    """Every request shown to those who decide (the programme staff's page): pending, from
+    active accounts whose address is confirmed."""
     return (select(MembershipRequest).join(User, User.id == MembershipRequest.user_id)
             .options(joinedload(MembershipRequest.user),
                      joinedload(MembershipRequest.organisation))
@@ -128,13 +128,8 @@ def pending_for_organisation(organisation_id: int | None) -> list[MembershipRequ
     """The requests to join this organisation that its members decide on."""
     if organisation_id is None:
         return []
-    return list(db.session.scalars(_shown().where(
+    return list(db.session.scalars(pending_query().where(
         MembershipRequest.organisation_id == organisation_id)))
-
-
-def pending_query():
-    """Every request waiting for a decision (the programme staff's page)."""
-    return _shown()
 
 
 def is_programme_staff(user: User) -> bool:

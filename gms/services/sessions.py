@@ -77,9 +77,9 @@ def load_user(user_id: str) -> User | None:
     key = session.get(SESSION_KEY)
     if not (user_id.isdigit() and isinstance(key, str) and key):
         return None
-    now = utcnow()
+    now, session_id = utcnow(), _hash(key)
     row = db.session.execute(_SESSION_USER, {
-        "user_id": int(user_id), "session_id": _hash(key),
+        "user_id": int(user_id), "session_id": session_id,
         "since": now - current_app.permanent_session_lifetime}).first()
     if row is None:
         return None
@@ -89,7 +89,7 @@ def load_user(user_id: str) -> User | None:
         # its own short transaction: the request's session (and the user loaded in it)
         # is left as it is
         with db.engine.begin() as conn:
-            conn.execute(update(UserSession).where(UserSession.id == _hash(key))
+            conn.execute(update(UserSession).where(UserSession.id == session_id)
                          .values(last_seen_at=now))
     return user
 

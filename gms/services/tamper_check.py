@@ -125,9 +125,7 @@ def _read_log(conn, key: bytes) -> _Log:
     for row in conn.execute(_LOG_COLUMNS.execution_options(stream_results=True,
                                                            yield_per=2000)):
         log.entries += 1
-        if log.broken_entry is None and (
-                row.prev_hash != prev or not audit._same(row.hash,
-                                                         audit._digest(prev, row, key))):
+        if log.broken_entry is None and not audit._links(prev, row, key):
             log.broken_entry = row.id
         prev = row.hash
         if row.action == BASELINE:

@@ -219,7 +219,7 @@ def registration_refused(address: str | None) -> Refusal | None:
     in bulk."""
     item = parse(current_app.config["REGISTRATIONS_PER_ADDRESS"])
     key = "register:address:" + (address or "-")
-    limiter = current_app.extensions["gms.throttle"]
+    limiter = _limiter()
     if limiter.hit(item, key):
         return None
     return Refusal(datetime.fromtimestamp(limiter.get_window_stats(item, key).reset_time, UTC))

@@ -66,15 +66,14 @@ def _text(value: str | None, message: str, limit: int = 60) -> str:
     return value[:limit]
 
 
-def _value_date(value: date | None, grant: Grant | None = None) -> date:
+def _value_date(value: date | None, grant: Grant) -> date:
     """A payment's date: given, not in the future (in the programme's time zone), and not
     before the year the grant's agreement was signed (nor before 2000)."""
     if value is None:
         raise ServiceError(_("Give the date of the payment."))
     if value > today():
         raise ServiceError(_("The payment date cannot be in the future."))
-    signed = [d for d in (getattr(grant, "grantee_signed_on", None),
-                          getattr(grant, "programme_signed_on", None)) if d is not None]
+    signed = [d for d in (grant.grantee_signed_on, grant.programme_signed_on) if d is not None]
     return plausible_date(value, date(min(signed).year, 1, 1) if signed else date.min)
 
 

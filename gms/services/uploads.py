@@ -21,11 +21,10 @@ from gms.models import applications as A
 
 from . import audit
 from .common import ServiceError, commit, competition_info, competition_type
+from .identity_search import DOCX, ODT, xml_part
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ODT = "application/vnd.oasis.opendocument.text"
 ODS = "application/vnd.oasis.opendocument.spreadsheet"
 ODP = "application/vnd.oasis.opendocument.presentation"
 #: an OOXML package's type → its main part and that part's content type in [Content_Types].xml
@@ -64,21 +63,6 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def _xml(z: zipfile.ZipFile, name: str) -> ET.Element | None:
-    """The root of a small XML part, or ``None`` if missing, too large or with a DTD."""
-    try:
-        info = z.getinfo(name)
-    except KeyError:
-        return None
-    if info.file_size > _XML_LIMIT:
-        return None
-    with z.open(info) as part:
-        raw = part.read(_XML_LIMIT + 1)
-    if len(raw) > _XML_LIMIT or b"<!DOCTYPE" in raw or b"<!ENTITY" in raw:
-        return None
-    return ET.fromstring(raw)
-
-
 def _odf_type(data: bytes, z: zipfile.ZipFile) -> str | None:
     infos = z.infolist()
     first = infos[0] if infos else None
@@ -89,7 +73,7 @@ def _odf_type(data: bytes, z: zipfile.ZipFile) -> str | None:
     media_type = z.read(first).decode("ascii", "replace")
     if media_type not in (ODT, ODS, ODP) or "content.xml" not in z.namelist():
         return None
-    manifest = _xml(z, "META-INF/manifest.xml")
+    manifest = xml_part(z, "META-INF/manifest.xml", _XML_LIMIT)
     if manifest is None:
         return None
     for entry in manifest.iter(f"{{{_ODF_MANIFEST}}}file-entry"):
@@ -106,7 +90,7 @@ def _ooxml_type(z: zipfile.ZipFile) -> str | None:
     for media_type, (main, main_type) in _OOXML.items():
         if main not in names:
             continue
-        types = _xml(z, "[Content_Types].xml")
+        types = xml_part(z, "[Content_Types].xml", _XML_LIMIT)
         if types is None:
             return None
         for override in types.iter(f"{{{_OPC_TYPES}}}Override"):

@@ -113,24 +113,36 @@ def declare(assignment_id: int):
     if a.status in ("recused", "declined") or commission.is_blocked(a.application,
                                                                      a.reviewer_id):
         abort(403)
-    if commission.declaration(a.application, a.reviewer_id) is not None:
+    return _take_declaration(
+        declared=commission.declaration(a.application, a.reviewer_id) is not None,
+        back=url_for("review.score", assignment_id=a.id),
+        page=lambda form, status: _declaration_page(a, form, status),
+        record=lambda conflict, reason: commission.declare(
+            a, conflict=conflict, reason=reason, now=timeutil.utcnow()),
+        recused_note=RECUSAL_NEXT)
+
+
+def _take_declaration(*, declared: bool, back: str, page, record, recused_note):
+    """A declaration posted before scoring or before a consensus: refused when one is already
+    made; the form again (422) without an answer; else recorded with ``record(conflict,
+    reason)``, and a conflict sends the member back to their list with ``recused_note``."""
+    if declared:
         flash(_("You have already declared on this application."), "error")
-        return redirect(url_for("review.score", assignment_id=a.id))
+        return redirect(back)
     form = DeclarationForm()
     if not form.validate():
-        return _declaration_page(a, form, 422)
+        return page(form, 422)
     conflict = form.conflict.data == "yes"
     try:
-        commission.declare(a, conflict=conflict, reason=form.reason.data or "",
-                           now=timeutil.utcnow())
+        record(conflict, form.reason.data or "")
     except ServiceError as exc:
         flash(exc.message, "error")
-        return redirect(url_for("review.score", assignment_id=a.id))
+        return redirect(back)
     if conflict:
         flash(str(RECUSAL_RECORDED), "success")
-        flash(str(RECUSAL_NEXT), "info")
+        flash(str(recused_note), "info")
         return redirect(url_for("review.assignments"))
-    return redirect(url_for("review.score", assignment_id=a.id))
+    return redirect(back)
 
 
 @bp.route("/<int:assignment_id>/decline", methods=["POST"])
@@ -339,25 +351,14 @@ def _consensus_declaration(application: Application, form: DeclarationForm,
 def consensus_declare(application_id: int):
     """The rapporteur's (or chair's) declaration of conflict of interest before a consensus."""
     application, declared = _consensus_application(application_id)
-    if declared:
-        flash(_("You have already declared on this application."), "error")
-        return redirect(url_for("review.consensus", application_id=application.id))
-    form = DeclarationForm()
-    if not form.validate():
-        return _consensus_declaration(application, form, 422)
-    conflict = form.conflict.data == "yes"
-    try:
-        commission.declare_for_consensus(application, current_user, conflict=conflict,
-                                         reason=form.reason.data or "",
-                                         now=timeutil.utcnow())
-    except ServiceError as exc:
-        flash(exc.message, "error")
-        return redirect(url_for("review.consensus", application_id=application.id))
-    if conflict:
-        flash(str(RECUSAL_RECORDED), "success")
-        flash(str(CONFLICT_DECLARED), "info")
-        return redirect(url_for("review.assignments"))
-    return redirect(url_for("review.consensus", application_id=application.id))
+    return _take_declaration(
+        declared=declared,
+        back=url_for("review.consensus", application_id=application.id),
+        page=lambda form, status: _consensus_declaration(application, form, status),
+        record=lambda conflict, reason: commission.declare_for_consensus(
+            application, current_user, conflict=conflict, reason=reason,
+            now=timeutil.utcnow()),
+        recused_note=CONFLICT_DECLARED)
 
 
 def consensus_needed(user) -> list:

@@ -19,14 +19,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 
-from gms.services.identity_search import (  # noqa: F401 - the name-finder, used from here too
+from gms.services.identity_search import (
     GENERIC,
-    PERSON_GENERIC,
-    WORD,
     name_pattern,
-    person_terms,
-    stem,
-    terms,
+    terms,  # noqa: F401 - the name-finder's stems, from here too
 )
 
 # Phone numbers: with a country code, a leading 0 or 996 and nine to thirteen digits in all,
