@@ -224,7 +224,7 @@ def markdown(results: dict) -> str:
              f"{r['growth']}×" if r.get("growth") else ""]
             for e in engines.values() for r in e.get("ranking", [])]
     if rows:
-        out.append("## Ranking (`gms.services.evaluation.ranking`, median of 3)\n")
+        out.append("## Ranking (`gms.evaluation.ranking.ranking`, median of 3)\n")
         out.append("Every column, and as the award decision reads it (`texts=False`: no "
                    "number, title, organisation name or submission time).\n")
         out.append(common.md_table(["engine", "applications", "score sheets", "seconds",

@@ -113,31 +113,30 @@ def build(size: Size, seed: int = 2026, log=print) -> dict:
     Returns ids the other benchmarks need (users by role, calls by status) and row counts.
     """
     from gms.competition import ScoringSheet
+    from gms.evaluation import review_totals
+    from gms.evaluation.models import (
+        Assignment,
+        Award,
+        CommissionMember,
+        Conflict,
+        ConsensusReport,
+        Score,
+    )
     from gms.extensions import db
     from gms.models import (
         Application,
-        Assignment,
         AuditEntry,
-        Award,
-        CommissionMember,
         Competition,
-        Conflict,
-        ConsensusReport,
-        Contribution,
         EligibilityCheck,
-        Grant,
-        GrantReport,
         Organisation,
         OutboxMessage,
-        Score,
         Territory,
-        Tranche,
-        Transfer,
         User,
     )
-    from gms.services import audit, review_totals
-    from gms.services.calls import freeze
+    from gms.money.models import Contribution, Grant, GrantReport, Tranche, Transfer
+    from gms.services import audit
     from gms.services.common import registry
+    from gms.services.contract import freeze
     from gms.services.territories import load_reference
 
     from .drafts import password_hash
@@ -661,7 +660,8 @@ def top_up_transfers(target: int, seed: int = 7) -> int:
     from sqlalchemy import bindparam, func, update
 
     from gms.extensions import db
-    from gms.models import Grant, Transfer, User
+    from gms.models import User
+    from gms.money.models import Grant, Transfer
 
     have = db.session.scalar(select(func.count()).select_from(Transfer))
     need = target - have

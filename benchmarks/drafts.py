@@ -40,6 +40,7 @@ def entry_answers(started, n: int) -> dict:
 
 def open_call(title: str, opens_at: datetime, deadline_at: datetime, staff_id: int | None):
     """A «Local initiative» contest call, created and opened through the services."""
+    from gms.evaluation import lifecycle
     from gms.services import calls
 
     call = calls.create_call(CALL_TYPE, {
@@ -47,7 +48,7 @@ def open_call(title: str, opens_at: datetime, deadline_at: datetime, staff_id: i
         "oblasts": [], "opens_at": opens_at, "deadline_at": deadline_at,
         "budget": Decimal(1_000_000), "max_awards": None, "max_grant": None, "settings": {}},
         staff_id)
-    calls.advance(call, "open", now=opens_at, actor_id=staff_id)
+    lifecycle.advance(call, "open", now=opens_at, actor_id=staff_id)
     return call
 
 

@@ -123,26 +123,21 @@ def small_world(n: int) -> dict:
     published, the others open), ``n`` applications in each of the two, ``n`` score sheets of
     one member (also the rapporteur), ``n`` awards with grants, tranches and transfers, ``n``
     outbox messages; the audit log grows with them."""
+    from gms.evaluation import review_totals
+    from gms.evaluation.models import Assignment, Award, CommissionMember, Conflict, Score
     from gms.extensions import db
     from gms.models import (
         Application,
-        Assignment,
         AuditEntry,
-        Award,
-        CommissionMember,
         Competition,
-        Conflict,
         EligibilityCheck,
-        Grant,
         Organisation,
         OutboxMessage,
-        Score,
-        Tranche,
-        Transfer,
         User,
     )
-    from gms.services import audit, review_totals
-    from gms.services.calls import freeze
+    from gms.money.models import Grant, Tranche, Transfer
+    from gms.services import audit
+    from gms.services.contract import freeze
     from gms.services.territories import load_reference
 
     from .drafts import entry_answers, password_hash
@@ -190,7 +185,7 @@ def small_world(n: int) -> dict:
     apps, checks, sheets, scores, conflicts, awards, grants, tranches, transfers = (
         [], [], [], [], [], [], [], [], [])
     events = []
-    from gms.services.calls import sheet_for
+    from gms.services.contract import sheet_for
 
     sheet = sheet_for(ev)
     for c, status in ((ev, "eligible"), (pub, "funded")):
@@ -261,18 +256,17 @@ def small_world(n: int) -> dict:
                         "payload": payload, "prev_hash": prev, "hash": h})
         prev = h
     bulk(AuditEntry, entries)
+    # before the commit: committing chains a "records.written" entry from the sequence
+    common.fix_sequences(db.session.connection())
     db.session.commit()
-    with db.engine.begin() as conn:
-        common.fix_sequences(conn)
     draft = ids.take(Application)
     bulk(Application, [{"id": draft, "competition_id": opened[0].id if opened else ev.id,
                         "organisation_id": org, "status": "draft", "title": "Draft",
                         "answers": entry_answers(now.date(), draft), "language": "en",
                         "requested_amount": Decimal(0), "created_by_id": applicant,
                         "created_at": now, "updated_at": now}])
+    common.fix_sequences(db.session.connection())
     db.session.commit()
-    with db.engine.begin() as conn:
-        common.fix_sequences(conn)
     return {"calls": {"evaluation": [ev.id], "published": [pub.id],
                       "open": [c.id for c in opened]},
             "published_contest": pub.id, "open_contest": opened[0].id if opened else ev.id,

@@ -1,4 +1,4 @@
-"""Ranking benchmark: time ``gms.services.evaluation.ranking`` for calls of growing size.
+"""Ranking benchmark: time ``gms.evaluation.ranking.ranking`` for calls of growing size.
 
     .venv/bin/python benchmarks/ranking.py                  # SQLite, 1,000 and 10,000
     .venv/bin/python benchmarks/ranking.py --sizes 1000 10000 100000
@@ -42,10 +42,11 @@ REPEAT = 3
 
 def build(n: int, rng: random.Random) -> int:
     """A call in evaluation with ``n`` eligible applications, 3 submitted sheets each."""
+    from gms.evaluation import review_totals
+    from gms.evaluation.models import Assignment
     from gms.extensions import db
-    from gms.models import Application, Assignment, Competition, Organisation, User
-    from gms.services import review_totals
-    from gms.services.calls import freeze
+    from gms.models import Application, Competition, Organisation, User
+    from gms.services.contract import freeze
 
     now = datetime.now(UTC)
     call = Competition(type_key="local_initiative", status="draft",
@@ -93,9 +94,9 @@ def build(n: int, rng: random.Random) -> int:
 
 def run(app, sizes: list[int], log=common.say) -> list[dict]:
     """Build and rank each size in the app's (migrated) database; one row per size."""
+    from gms.evaluation.ranking import ranking
     from gms.extensions import db
     from gms.models import Competition
-    from gms.services.evaluation import ranking
 
     results = []
     with app.app_context():

@@ -1,5 +1,5 @@
 """The finance XLSX export of every transfer (``GET /finance/export/transfers.xlsx``,
-``gms/web/finance.py:export`` → ``gms/services/exports.py:to_xlsx``), timed in a process of
+``gms/money/ledger_views.py:export`` → ``gms/services/exports.py:to_xlsx``), timed in a process of
 its own so its peak memory is the export's: the resident set before the request and its
 high-water mark during it (``VmRSS``/``VmHWM`` of /proc/self/status, the mark reset just
 before the request), and optionally the Python heap's peak (``tracemalloc``, a second request,

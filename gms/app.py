@@ -17,10 +17,17 @@ from flask_babel import Babel
 from flask_login import current_user
 from jinja2 import ChoiceLoader, FileSystemLoader
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from gms import defaults
+from gms import commands, defaults, formatting, i18n, web
+from gms.evaluation import review_totals  # noqa: F401 (its session listeners)
+from gms.evaluation import views as review
 from gms.extensions import csrf, db, login_manager, migrate
-from gms.hooks.manager import build_plugin_manager
+from gms.hooks.manager import build_plugin_manager, migration_folders, plugin_folder
+from gms.hooks.namespaces import plugin_blueprints
+from gms.money import views as finance
+from gms.services import throttle
+from gms.tasks import celery_init_app
 
 
 def _load_config(app: Flask, test_config: dict | None) -> None:
@@ -185,12 +192,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["gms.plugins"] = pm
     app.extensions["gms.registry"] = registry
     app.extensions["gms.enabled_plugins"] = enabled
+    app.extensions["gms.migration_folders"] = migration_folders(pm, enabled)
+    # unset PLUGINS enabled every installed plugin: say which
+    app.config["PLUGINS"] = [name for name, source in enabled.items() if source.origin != "test"]
 
-    # translations and templates: the core's, then each enabled plugin's folder
+    # translations and templates: the core's, then each enabled plugin's folder (templates
+    # use this merged catalog; a plugin's Python code its own domain, gms.i18n.Domain)
     dirs = [str(Path(__file__).parent / "translations")]
     loaders = [app.jinja_loader]
     for name in enabled:
-        folder = Path(getattr(pm.get_plugin(name), "__file__", "") or ".").parent
+        folder = plugin_folder(pm.get_plugin(name)) or Path(".")
         if (folder / "translations").is_dir():
             dirs.append(str(folder / "translations"))
         if (folder / "templates").is_dir():
@@ -199,8 +210,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_loader = ChoiceLoader(loaders)
 
     if app.config.get("PROXY_FIX"):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         app.wsgi_app = ProxyFix(app.wsgi_app, **app.config["PROXY_FIX"])
     db.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -211,19 +220,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     app.after_request(_no_store)
 
-    from gms import cli, i18n, web
-    from gms.services import review_totals, throttle  # noqa: F401 (its session listeners)
-    from gms.tasks import celery_init_app
-
     # one Babel per app: its message domain caches catalogs, which differ with the plugins
     Babel(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_tz)
     i18n.init_app(app)
+    formatting.init_app(app)
     web.init_app(app)
-    blueprints = [bp for group in pm.hook.gms_register_blueprints() for bp in group or ()]
-    for bp in sorted(blueprints, key=lambda b: b.name):
+    for bp in (review.bp, finance.bp):  # the domain packages' pages
+        app.register_blueprint(bp)
+    for bp in plugin_blueprints(pm):
         app.register_blueprint(bp, url_prefix=f"/p/{bp.name}")
     celery_init_app(app)
     throttle.init_app(app)
-    cli.init_app(app)
+    commands.init_app(app)
     pm.hook.gms_app_init(app=app)
     return app

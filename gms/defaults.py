@@ -12,8 +12,12 @@ DATABASE_URL = None
 BROKER_URL = None
 
 SECRET_KEY = None  # generated into the instance folder when missing
-PLUGINS = ["pilot_selection", "small_grants", "local_initiative", "citizen_budget_contest"]
-PLUGIN_PATHS: list[str] = []
+# The enabled plugins, by name; None: every installed plugin (each `gms.plugins` entry point).
+# Which competitions run is configuration (config/*.toml), never the core's code.
+PLUGINS: list[str] | None = None
+PLUGIN_PATHS: list[str] = []  # extra folders holding plugin packages
+# Per plugin settings, {plugin name: {key: value}}; a plugin reads its own through
+# gms.hooks.plugin_config(name)
 PLUGIN_CONFIG: dict = {}
 
 LANGUAGES = ["ky", "ru", "en"]

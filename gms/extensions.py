@@ -1,7 +1,9 @@
 """Unbound Flask extensions, bound to an app in :func:`gms.app.create_app`."""
 
 import os
+from pathlib import Path
 
+from flask import current_app
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -33,18 +35,8 @@ def _plugin_migrations(config):
     """Alembic looks for revisions in the core's folder and in each enabled plugin's
     ``migrations/versions`` (a plugin's first revision carries ``branch_labels=("<name>",)``
     and ``depends_on`` a core revision; deploy with ``gms db upgrade heads``)."""
-    from pathlib import Path
-
-    from flask import current_app
-
     core = Path(__file__).parent / "migrations" / "versions"
-    folders = [str(core)]
-    pm = current_app.extensions["gms.plugins"]
-    for name in current_app.extensions["gms.enabled_plugins"]:
-        plugin = pm.get_plugin(name)
-        folder = Path(getattr(plugin, "__file__", "") or ".").parent / "migrations" / "versions"
-        if folder.is_dir():
-            folders.append(str(folder))
+    folders = [str(core), *map(str, current_app.extensions["gms.migration_folders"])]
     config.set_main_option("path_separator", "os")
     config.set_main_option("version_locations", os.pathsep.join(folders))
     return config

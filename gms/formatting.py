@@ -3,22 +3,27 @@
 Each works with or without an app context: inside the app it formats in the reader's locale
 (``1 000 000 сом``, ``28,6``, ``7 декабря 2026 г.``); outside (a plugin's unit tests, a
 script) it gives plain, locale-neutral text (``1 000 000 KGS``, ``28.6``, ``2026-12-07``).
+Numbers and dates may also be given as stored answers (``"2.50"``, ``"2026-12-07"``).
+
+In templates the same helpers are Jinja filters (:func:`init_app`): ``{{ code|label(choices)
+}}``, ``{{ share|percent }}``, ``{{ total|points }}``, ``{{ answers.quantity|number(6) }}``;
+the dates' filters (``{{ answers.start|long_date }}``, ``day``, ``dt``) are :mod:`gms.i18n`'s.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from babel import numbers
-from flask import has_app_context
-from flask_babel import format_date, get_locale
+from flask import Flask, has_app_context
+from flask_babel import get_locale
 
-from gms.i18n import money
+from gms.answers import to_decimal
+from gms.i18n import long_date, money
 
-__all__ = ["kgs", "percent", "points", "day", "label_of"]
+__all__ = ["kgs", "number", "percent", "points", "day", "label_of", "init_app"]
 
 NBSP = "\u00a0"
 
@@ -41,34 +46,37 @@ def kgs(amount: Decimal | int | None) -> str:
     return text.replace(",", NBSP) + NBSP + "KGS"
 
 
-def _decimal(value: Decimal | int | float, pattern: str, places: str) -> str:
-    """``value`` rounded to ``places`` (``"0.01"``), in the locale's digits inside the app."""
+def _decimal(value: Decimal | int | float | str | None, pattern: str, places: str) -> str:
+    """``value`` rounded to ``places`` (``"0.01"``), in the locale's digits inside the app;
+    ``—`` for none or text that is not a number."""
+    value = to_decimal(value) if isinstance(value, str) else value
+    if value is None:
+        return "—"
     if has_app_context():
         return numbers.format_decimal(Decimal(value).quantize(Decimal(places)), pattern,
                                       locale=str(get_locale()))
     return _plain(Decimal(value), places)
 
 
-def percent(value: Decimal | int | float | None, digits: int = 2) -> str:
-    """A percentage's number without trailing zeros, to ``digits`` decimals: ``28,57`` or
-    ``28.57`` (``28,6`` with ``digits=1``)."""
-    if value is None:
-        return "—"
+def number(value: Decimal | int | float | str | None, digits: int = 2) -> str:
+    """A number without trailing zeros, to ``digits`` decimals: ``2,5`` or ``2.5``."""
     return _decimal(value, "#,##0." + "#" * digits, str(Decimal(1).scaleb(-digits)))
 
 
-def points(value: Decimal | int | float | None) -> str:
+def percent(value: Decimal | int | float | str | None, digits: int = 2) -> str:
+    """A percentage's number without trailing zeros, to ``digits`` decimals: ``28,57`` or
+    ``28.57`` (``28,6`` with ``digits=1``)."""
+    return number(value, digits)
+
+
+def points(value: Decimal | int | float | str | None) -> str:
     """A score without trailing zeros, to 0.01: ``84,5`` or ``84.5``."""
-    return "—" if value is None else _decimal(value, "#,##0.##", "0.01")
+    return number(value, 2)
 
 
-def day(value: date | None) -> str:
-    """A date in the locale's long format (ISO outside the app); ``—`` for none."""
-    if value is None:
-        return "—"
-    if has_app_context():
-        return format_date(value, "long")
-    return value.isoformat()
+#: a date (or a stored ``YYYY-MM-DD``) in the locale's long format, ISO outside the app; ``—``
+#: for none (the ``long_date`` filter)
+day = long_date
 
 
 def label_of(choices: Iterable[tuple[Any, Any]], code: Any) -> str:
@@ -78,3 +86,12 @@ def label_of(choices: Iterable[tuple[Any, Any]], code: Any) -> str:
         if value == code:
             return str(label)
     return "" if code in (None, "") else str(code)
+
+
+def init_app(app: Flask) -> None:
+    """Register the helpers as Jinja filters: ``label``, ``number``, ``percent``, ``points``
+    (``money``, ``num`` and the dates' ``day``, ``long_date`` and ``dt`` come from
+    :mod:`gms.i18n`)."""
+    app.jinja_env.filters.update(
+        label=lambda code, choices: label_of(choices, code), number=number, percent=percent,
+        points=points)

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 from babel import numbers
-from babel.support import NullTranslations
+from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
 from flask_babel import format_date, format_time, get_locale, get_translations, ngettext
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
+from gms.answers import to_date
 from gms.timeutil import to_local
 
 # Kyrgyzstan's regional variants, whose currency symbol for KGS is "сом"
 REGIONAL = {"ru": "ru_KG", "ky": "ky_KG"}
 LANGUAGE_NAMES = {"ky": "Кыргызча", "ru": "Русский", "en": "English"}
 
-__all__ = ["_", "_l", "ngettext", "translations", "select_locale", "select_tz", "money",
-           "local_datetime", "init_app"]
+__all__ = ["_", "_l", "ngettext", "translations", "Domain", "select_locale", "select_tz",
+           "money", "local_datetime", "init_app"]
 
 
 def translations() -> NullTranslations:
@@ -49,6 +52,57 @@ def _(string: str, **variables) -> str:
 def _l(string: str, **variables) -> LazyString:
     """``string``, translated when it is shown (for module-level labels and messages)."""
     return LazyString(_, string, **variables)
+
+
+class Domain:
+    """A plugin's own translation domain: the ``messages`` catalogs in its folder's
+    ``translations/``, then the app's (the core's merged with every enabled plugin's) for a
+    msgid that the plugin does not translate. A plugin's ``i18n.py`` makes one and its Python
+    code imports ``_``, ``_l`` and ``ngettext`` from there, so two plugins may translate one
+    msgid differently. Templates use the app's merged catalog."""
+
+    def __init__(self, folder: Path | str):
+        self.directory = Path(folder) / "translations"
+        self._catalogs: dict[str, NullTranslations] = {}
+
+    @classmethod
+    def beside(cls, filename: str) -> Domain:
+        """The domain of the plugin whose folder holds ``filename`` (its ``__file__``)."""
+        return cls(Path(filename).parent)
+
+    def functions(self) -> tuple[Callable[..., str], Callable[..., LazyString],
+                                 Callable[..., str]]:
+        """``(_, _l, ngettext)`` of this domain."""
+        return self.gettext, self.lazy_gettext, self.ngettext
+
+    def catalog(self) -> NullTranslations:
+        """The plugin's catalog of the current locale (empty outside an app context)."""
+        if not has_app_context():
+            return NullTranslations()
+        locale = str(get_locale())
+        found = self._catalogs.get(locale)
+        if found is None:
+            found = self._catalogs[locale] = Translations.load(str(self.directory), [locale])
+        return found
+
+    def gettext(self, string: str, **variables) -> str:
+        """As :func:`_`, from the plugin's catalog first."""
+        text = self.catalog().ugettext(string)
+        if text == string:
+            text = translations().ugettext(string)
+        return text % variables if variables else text
+
+    def lazy_gettext(self, string: str, **variables) -> LazyString:
+        """As :func:`_l`, from the plugin's catalog first."""
+        return LazyString(self.gettext, string, **variables)
+
+    def ngettext(self, singular: str, plural: str, num: int, **variables) -> str:
+        """As Flask-Babel's ``ngettext`` (``%(num)s`` is ``num``), from the plugin's catalog
+        first."""
+        text = self.catalog().ungettext(singular, plural, num)
+        if text in (singular, plural):
+            text = translations().ungettext(singular, plural, num)
+        return text % {"num": num, **variables}
 
 
 def select_locale() -> str:
@@ -97,10 +151,22 @@ def number(value, pattern: str = "#,##0.##") -> str:
     return numbers.format_decimal(Decimal(value), pattern, locale=str(get_locale()))
 
 
-def local_date(value: datetime | None, fmt: str = "long") -> str:
-    if value is None:
+def local_date(value: date | datetime | str | None, fmt: str = "medium") -> str:
+    """A day in the reader's locale, in Babel's ``fmt`` (``medium``: ``7 дек. 2026 г.``,
+    ``long``: ``7 декабря 2026 г.``), ISO (``2026-12-07``) outside an app context. Takes a
+    date, a stored ``YYYY-MM-DD`` (or ``DD.MM.YYYY``), or a UTC instant, whose day is the one
+    in the programme's time zone; ``—`` for none or text that is no date."""
+    if isinstance(value, datetime) and has_app_context():
+        value = to_local(value)
+    day = to_date(value)
+    if day is None:
         return "—"
-    return format_date(to_local(value), fmt)
+    return format_date(day, fmt) if has_app_context() else day.isoformat()
+
+
+def long_date(value: date | datetime | str | None) -> str:
+    """:func:`local_date` in the long format: ``7 декабря 2026 г.``, ``December 7, 2026``."""
+    return local_date(value, "long")
 
 
 STATUS_NAMES = {
@@ -148,10 +214,11 @@ def init_app(app: Flask) -> None:
         npgettext=lambda context, singular, plural, n: translations().unpgettext(
             context, singular, plural, n),
         newstyle=True)
-    app.jinja_env.filters["money"] = money
-    app.jinja_env.filters["dt"] = local_datetime
-    app.jinja_env.filters["d"] = local_date
-    app.jinja_env.filters["num"] = number
+    app.jinja_env.filters.update(
+        money=money, num=number,
+        # the dates: ``day`` (medium) and ``long_date`` take a date, a stored YYYY-MM-DD or an
+        # instant; ``dt`` an instant, to the minute
+        day=local_date, long_date=long_date, dt=local_datetime)
 
     @app.context_processor
     def _languages():

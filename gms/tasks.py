@@ -12,7 +12,15 @@ from celery.schedules import crontab
 from celery.signals import worker_ready
 from flask import Flask, current_app
 
+from gms.evaluation.assignment import send_reminders
 from gms.extensions import db
+from gms.hooks.namespaces import plugin_periodic_tasks
+from gms.models import OutboxMessage
+from gms.services import calls
+from gms.services.audit import anchor, anchor_now
+from gms.services.letters import write_pending
+from gms.services.notify import requeue_unsent
+from gms.services.tamper_check import run_and_store
 from gms.timeutil import utcnow
 
 
@@ -39,8 +47,7 @@ def celery_init_app(app: Flask) -> Celery:
         "gms.tamper_check": {"task": "gms.tamper_check",
                              "schedule": crontab(**_nightly(app.config["TAMPER_CHECK_AT"]))},
     }
-    for extra in app.extensions["gms.plugins"].hook.gms_register_periodic_tasks():
-        schedule.update(extra or {})
+    schedule.update(plugin_periodic_tasks(app.extensions["gms.plugins"]))
     celery_app.conf.beat_schedule = schedule
     celery_app.set_default()
     celery_app.flask_app = app  # for the worker's signal handlers
@@ -61,8 +68,6 @@ def _nightly(at: str) -> dict[str, str]:
              acks_late=True, reject_on_worker_lost=True)
 def deliver_message(self, message_id: int) -> bool:
     """Deliver one outbox message; a message already sent is never sent again."""
-    from gms.models import OutboxMessage
-
     # the lock is held until the commit below: a second worker given the same message
     # waits, then finds it sent
     msg = db.session.get(OutboxMessage, message_id, with_for_update=True)
@@ -102,8 +107,6 @@ def message_id_of(key: str) -> str:
 def flush_outbox(older_than_seconds: float = 60) -> int:
     """Queue again every message still unsent after ``older_than_seconds`` (a worker died,
     or the broker was down when it was queued). Safe to run any number of times."""
-    from gms.services.notify import requeue_unsent
-
     return requeue_unsent(utcnow() - timedelta(seconds=older_than_seconds))
 
 
@@ -114,8 +117,6 @@ def flush_outbox(older_than_seconds: float = 60) -> int:
 @shared_task(name="gms.result_letters", acks_late=True, reject_on_worker_lost=True)
 def result_letters(call_id: int) -> int:
     """Write the pending result letters of a published call; returns how many."""
-    from gms.services.letters import write_pending
-
     return write_pending(call_id)
 
 
@@ -123,24 +124,18 @@ def result_letters(call_id: int) -> int:
 def resume_letters() -> int:
     """Write every result letter still pending (a worker died, the broker was down when the
     results were published, a letter failed); safe to run any number of times."""
-    from gms.services.letters import write_pending
-
     return write_pending()
 
 
 @shared_task(name="gms.assignment_reminders")
 def assignment_reminders() -> int:
     """Remind members of score sheets due soon or overdue (once a day per sheet)."""
-    from gms.services.commission import send_reminders
-
     return send_reminders(utcnow())
 
 
 @shared_task(name="gms.audit_anchor")
 def audit_anchor() -> int | None:
     """Anchor the audit log's newest entry outside the database; returns its id."""
-    from gms.services.audit import anchor
-
     mark = anchor(utcnow())
     return mark.id if mark else None
 
@@ -152,8 +147,6 @@ def anchor_at_worker_start(sender=None, **_kwargs) -> None:
     app = getattr(getattr(sender, "app", None), "flask_app", None)
     if app is None:
         return
-    from gms.services.audit import anchor_now
-
     with app.app_context():
         anchor_now()
 
@@ -161,9 +154,7 @@ def anchor_at_worker_start(sender=None, **_kwargs) -> None:
 @shared_task(name="gms.close_due_calls")
 def close_due_calls() -> int:
     """Close every open call whose deadline has passed; safe to run twice."""
-    from gms.services.calls import close_due_calls as close
-
-    return close(utcnow())
+    return calls.close_due_calls(utcnow())
 
 
 @shared_task(name="gms.tamper_check")
@@ -171,6 +162,4 @@ def tamper_check() -> int:
     """The nightly tamper check: the audit chain, the records against their digests and the
     derived totals; the result is stored and any finding e-mailed to the auditor. Returns
     the number of findings."""
-    from gms.services.tamper_check import run_and_store
-
     return run_and_store().findings

@@ -72,10 +72,10 @@ def declared(assignment, now):
     """The assignment, once its member has declared no conflict of interest on the
     application (what the score page asks first, and what scoring needs); a declaration
     already made is left as it is."""
-    from gms.services import commission
+    from gms.evaluation import declarations
 
-    if commission.declaration(assignment.application, assignment.reviewer_id) is None:
-        commission.declare(assignment, conflict=False, reason="", now=now)
+    if declarations.declaration(assignment.application, assignment.reviewer_id) is None:
+        declarations.declare(assignment, conflict=False, reason="", now=now)
     return assignment
 
 
@@ -87,9 +87,11 @@ def toy_round(n_per_org: int = 1, status: str = "evaluation", now=None) -> dict:
     """
     from datetime import UTC, datetime
 
+    from gms.evaluation import assignment as assignment_service
+    from gms.evaluation import lifecycle
     from gms.models import Competition
     from gms.services import applications as apps
-    from gms.services import calls, evaluation
+    from gms.services import calls
     from gms.services.territories import load_reference
 
     now = now or datetime.now(UTC)
@@ -102,7 +104,7 @@ def toy_round(n_per_org: int = 1, status: str = "evaluation", now=None) -> dict:
         "title": {"en": "Toy call"}, "description": {}, "oblasts": ["Чуйская область"],
         "opens_at": now - timedelta(hours=1), "deadline_at": now + timedelta(hours=1),
         "budget": 1000000, "max_awards": None, "max_grant": None, "settings": {}})
-    calls.advance(call, "open", now=now, actor_id=staff.id)
+    lifecycle.advance(call, "open", now=now, actor_id=staff.id)
     ids = {"call": call.id, "staff": staff.id, "a": ua.id, "b": ub.id, "m1": m1.id,
            "m2": m2.id, "apps_a": [], "apps_b": []}
     for user, key in ((ua, "apps_a"), (ub, "apps_b")):
@@ -115,14 +117,14 @@ def toy_round(n_per_org: int = 1, status: str = "evaluation", now=None) -> dict:
         return ids
     after = now + timedelta(hours=2)
     calls.close_due_calls(after)
-    calls.advance(call, "start_screening", now=after, actor_id=staff.id)
+    lifecycle.advance(call, "start_screening", now=after, actor_id=staff.id)
     from gms.models import Application
 
     for app_id in ids["apps_a"] + ids["apps_b"]:
         apps.screen(db.session.get(Application, app_id), eligible=True, reason="",
                     staff=staff, now=after)
-    calls.advance(db.session.get(Competition, call.id), "start_evaluation", now=after,
+    lifecycle.advance(db.session.get(Competition, call.id), "start_evaluation", now=after,
                   actor_id=staff.id)
     for app_id in ids["apps_a"] + ids["apps_b"]:
-        evaluation.assign(db.session.get(Application, app_id), [m1.id], staff)
+        assignment_service.assign(db.session.get(Application, app_id), [m1.id], staff)
     return ids

@@ -447,14 +447,15 @@ def check_competition(ctype, competition, application, answers=None) -> None:
     import dataclasses
     from decimal import Decimal
 
-    from gms.competition import RankedApplication, run_rules
+    from gms.competition import RankedApplication, build_rules, run_rules
 
     answers = application.answers if answers is None else answers
+    amount_of = ctype.requested_amount_rule(competition).build()
     application = dataclasses.replace(application, competition=competition, answers=answers,
-                                      requested_amount=ctype.requested_amount(answers))
-    for result in run_rules(ctype.eligibility_rules(competition), application):
+                                      requested_amount=amount_of(answers))
+    for result in run_rules(build_rules(ctype.eligibility_rules(competition)), application):
         assert isinstance(result.passed, bool) and str(result.message) is not None
-    amount = ctype.requested_amount(application.answers)
+    amount = amount_of(application.answers)
     assert amount is None or isinstance(amount, Decimal | int)
     ctype.scoring_sheet(competition)
     ctype.document_kinds(competition)
@@ -462,7 +463,7 @@ def check_competition(ctype, competition, application, answers=None) -> None:
     ranked = [RankedApplication(1, 1, Decimal(10), Decimal(amount or 0)
                                 if amount is not None and Decimal(amount).is_finite()
                                 else Decimal(0), 1)]
-    ctype.award_policy(competition).decide(ranked, competition.budget)
+    ctype.award_policy(competition).build().decide(ranked, competition.budget)
     for report in ctype.reports(competition):
         header, rows = report.build(competition, [application])
         for row in [header, *rows]:
@@ -495,6 +496,7 @@ def application_world(app, clock, type_key: str, *, org_kind: str = "municipalit
     from datetime import timedelta
     from decimal import Decimal
 
+    from gms.evaluation import lifecycle
     from gms.extensions import db
     from gms.models import Organisation, Territory, User
     from gms.services import applications, calls
@@ -527,7 +529,7 @@ def application_world(app, clock, type_key: str, *, org_kind: str = "municipalit
             "deadline_at": now + timedelta(days=10), "budget": Decimal(3000000),
             "max_awards": None, "max_grant": None, "settings": settings or {},
             "organiser_id": host.id if host else None}, staff.id)
-        calls.advance(call, "open", now=now, actor_id=staff.id)
+        lifecycle.advance(call, "open", now=now, actor_id=staff.id)
         draft = applications.start_application(call, applicant, now)
         return {"call": call.id, "staff": staff.id, "applicant": applicant.id,
                 "draft": draft.id}
@@ -537,7 +539,7 @@ def login_as(client, user_id: int | None) -> None:
     """Log ``user_id`` in on ``client`` (``None``: nobody), second factor included."""
     from types import SimpleNamespace
 
-    from gms.testing.fixtures import login
+    from gms.testing import login
 
     with client.session_transaction() as session:
         session.clear()

@@ -50,30 +50,17 @@ ROLES = ("anonymous", "applicant_a", "applicant_b", "member_assigned", "member_u
 
 def build(now: datetime | None = None) -> dict:
     """Create the world in the current app context; returns the ids by name."""
-    from gms.models import (
-        Application,
-        Award,
-        CommissionMember,
-        Competition,
-        Meeting,
-        Organisation,
-        Territory,
-        User,
-    )
-    from gms.models import money as M
-    from gms.services import (
-        agreements,
-        commission,
-        evaluation,
-        grant_reports,
-        letters,
-        results,
-        uploads,
-    )
-    from gms.services import transfers as money
+    from gms.evaluation import appeals, assignment, declarations
+    from gms.evaluation.models import Award, CommissionMember, Meeting
+    from gms.models import Application, Competition, Organisation, Territory, User
+    from gms.money import agreements
+    from gms.money import models as M
+    from gms.money import reports as grant_reports
+    from gms.money import transfers as money
+    from gms.services import letters, uploads
     from gms.services.accounts import hash_password
-    from gms.services.calls import freeze
     from gms.services.common import registry
+    from gms.services.contract import freeze
     from gms.services.territories import load_reference
     from plugins.pilot_selection import visits
 
@@ -186,16 +173,16 @@ def build(now: datetime | None = None) -> dict:
         content_type="application/pdf", size=len(PDF), sha256=hashlib.sha256(PDF).hexdigest(),
         hits={"readable": False, "hits": []}, uploaded_by_id=staff.id))
     db.session.commit()
-    assigned, conflicted = evaluation.assign(
+    assigned, conflicted = assignment.assign(
         a_eval, [users["member_assigned"].id, users["member_conflicted"].id], staff)
     if assigned.reviewer_id != users["member_assigned"].id:
         assigned, conflicted = conflicted, assigned
-    commission.declare(assigned, conflict=False, reason="", now=now)
-    commission.declare(conflicted, conflict=True, reason="My cousin heads this municipality.",
+    declarations.declare(assigned, conflict=False, reason="", now=now)
+    declarations.declare(conflicted, conflict=True, reason="My cousin heads this municipality.",
                        now=now)
     visits.pick(c_eval, [a_eval.id], today + timedelta(days=3), staff)
     # A's claim that a member is conflicted, waiting for staff's decision (issue 16)
-    from gms.models import ConflictClaim
+    from gms.evaluation.models import ConflictClaim
 
     claim = ConflictClaim(application_id=a_eval.id, member_id=users["member_unassigned"].id,
                           reason="He advised our council on this project.", filed_by_id=ua.id,
@@ -238,7 +225,7 @@ def build(now: datetime | None = None) -> dict:
     grant_reports.save(report, narrative="The hearings were held.", lines=[], beneficiaries=10,
                        monitoring_findings="", files=[], user=ua, submit=True)
     scan = agreements.signed_scan(grant)
-    appeal = results.file_appeal(a_pub, ua, "The hearing in May was not counted at all.", now)
+    appeal = appeals.file_appeal(a_pub, ua, "The hearing in May was not counted at all.", now)
     letters.send_result_letters(c_pub.id)
     letter = db.session.scalar(select(_attachment()).where(
         _attachment().application_id == a_pub.id, _attachment().kind == letters.KIND))

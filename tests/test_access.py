@@ -8,8 +8,9 @@ import io
 import pytest
 from sqlalchemy import select
 
+from gms.evaluation.models import Assignment
 from gms.extensions import db
-from gms.models import Assignment, Attachment
+from gms.models import Attachment
 
 from .helpers import login, toy_round
 from .toy_competition import TOY

@@ -8,9 +8,10 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import func, select
 
+from gms.evaluation import analytics, assignment, scoring
+from gms.evaluation.models import Assignment
 from gms.extensions import db
-from gms.models import Application, Assignment, Competition, OutboxMessage, User
-from gms.services import commission, evaluation
+from gms.models import Application, Competition, OutboxMessage, User
 
 from .helpers import declared, login, make_user, toy_round
 from .toy_competition import TOY
@@ -25,17 +26,17 @@ def test_member_who_scores_everything_high_stands_out(app, client, clock, query_
         m3 = make_user("commission", "m3@x.kg")
         apps_ = ids["apps_a"] + ids["apps_b"]
         for app_id in apps_:
-            evaluation.assign(db.session.get(Application, app_id), [ids["m2"], m3.id], staff)
+            assignment.assign(db.session.get(Application, app_id), [ids["m2"], m3.id], staff)
         for i, app_id in enumerate(apps_):
             for member, impact in ((ids["m1"], 4 + i), (ids["m2"], 3 + i), (m3.id, 10)):
                 a = db.session.scalar(select(Assignment).where(
                     Assignment.application_id == app_id, Assignment.reviewer_id == member))
                 a.due_at = clock() - timedelta(hours=1) if member == m3.id else None
-                evaluation.save_review(declared(a, clock()), {"impact": D(impact), "cost": 5},
+                scoring.save_review(declared(a, clock()), {"impact": D(impact), "cost": 5},
                                        {}, "", submit=True, now=clock())
         call = db.session.get(Competition, ids["call"])
         with query_counter() as q:
-            stats = {s.name: s for s in commission.member_stats(call)}
+            stats = {s.name: s for s in analytics.member_stats(call)}
         assert q.count == 1
         high = stats["M3"]
         assert high.submitted == 4 and high.min_total == high.max_total == D("25.00")
@@ -56,8 +57,8 @@ def test_reminders_once_a_day_for_sheets_due_soon(app, clock):
         rows[0].due_at = clock() + timedelta(hours=20)
         rows[1].due_at = clock() + timedelta(days=5)
         db.session.commit()
-        assert commission.send_reminders(clock()) == 1
-        assert commission.send_reminders(clock()) == 0
+        assert assignment.send_reminders(clock()) == 1
+        assert assignment.send_reminders(clock()) == 0
         assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
         clock.advance(days=1)
-        assert commission.send_reminders(clock()) == 1
+        assert assignment.send_reminders(clock()) == 1

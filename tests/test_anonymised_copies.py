@@ -19,16 +19,13 @@ from fpdf import FPDF
 from sqlalchemy import select
 
 from gms.documents import FONTS
+from gms.evaluation.models import Assignment
 from gms.extensions import db
-from gms.models import AnonymisedCopy, Assignment, Attachment, AuditEntry, Competition
+from gms.models import AnonymisedCopy, Attachment, AuditEntry, Competition
 from gms.services import identity_search
+from gms.testing.factories import advance
 from plugins.citizen_budget_contest.tests.factories import formdata, with_hearings
-from plugins.citizen_budget_contest.tests.support import (
-    BOROLDOI,
-    advance,
-    apply,
-    make_round,
-)
+from plugins.citizen_budget_contest.tests.support import BOROLDOI, apply, make_round
 
 # what the register knows of Boroldoi: Russian, Kyrgyz and English names, rayon in both
 NAMES = ("Боролдойский айылный аймак", "Боролдой айыл аймагы", "Boroldoi aiyl aimak",

@@ -32,7 +32,9 @@ from gms.extensions import db
 from gms.models import Competition, Organisation
 from gms.services import accounts, audit
 from gms.services import backup as backups
-from gms.testing import fixtures
+from gms.services.backup import database as backup_database
+from gms.services.backup import writing as backup_writing
+from gms.testing import support
 
 PG_URL = os.environ.get("GMS_TEST_DATABASE_URL") or None
 
@@ -48,7 +50,7 @@ def blank_database(path: Path, engine: str | None = None):
         yield "sqlite:///" + str(path)
         return
     schema = f"gms_backup_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(fixtures._sqlalchemy_url(PG_URL))
+    admin = sa.create_engine(support.sqlalchemy_url(PG_URL))
     with admin.begin() as conn:
         conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
     sep = "&" if "?" in PG_URL else "?"
@@ -65,7 +67,7 @@ def instance(root: Path, engine: str | None = None):
     """An app on a blank database with its own instance and upload folders."""
     root.mkdir(parents=True, exist_ok=True)
     with blank_database(root / "gms.sqlite3", engine) as url:
-        app = fixtures._create_app({
+        app = support.create_app_in({
             "TESTING": True, "SECRET_KEY": "test-secret-key", "WTF_CSRF_ENABLED": False,
             "SQLALCHEMY_DATABASE_URI": url, "DATABASE_URL": None, "BROKER_URL": None,
             "CELERY": {}, "UPLOAD_FOLDER": str(root / "uploads"), "MAIL_BACKEND": "outbox",
@@ -77,7 +79,7 @@ def instance(root: Path, engine: str | None = None):
         try:
             yield app
         finally:
-            fixtures._dispose(app)
+            support.dispose(app)
 
 
 def _no_fsync(dbapi_connection, _record) -> None:
@@ -113,7 +115,7 @@ def upload_files(app) -> dict[str, bytes]:
 
 def tables_with_rows(app) -> list[str]:
     with app.app_context(), db.engine.connect() as conn:
-        return backups._tables_with_rows(conn)
+        return backup_database.tables_with_rows(conn)
 
 
 def rewrite(archive: Path, out: Path, changes: dict) -> Path:
@@ -151,12 +153,13 @@ def source(tmp_path_factory):
     few awkward values and files added, and its archive made with ``gms backup``."""
     root = tmp_path_factory.mktemp("backup-source")
     with pytest.MonkeyPatch.context() as mp:
-        fixtures._clean_environment(mp)
+        support.clean_environment(mp)
         # one Argon2 hash for all demo users instead of thirty (a third of the demo's time)
         mp.setattr(accounts, "hash_password", functools.cache(accounts.hash_password))
         # and a stand-in for fpdf, which spends seconds per letter loading its fonts
-        for module in ("letters", "agreements", "meetings"):
-            mp.setattr(f"gms.services.{module}.render_pdf", _stand_in_pdf)
+        for module in ("gms.services.letters", "gms.money.agreement_pdf",
+                       "gms.evaluation.minutes"):
+            mp.setattr(f"{module}.render_pdf", _stand_in_pdf)
         with instance(root / "source") as app:
             yield _load_source(app, root)
 
@@ -328,7 +331,7 @@ def test_an_archive_of_other_migrations_or_plugins_is_refused(source, tmp_path, 
     from alembic.script import ScriptDirectory
 
     with source.app.app_context():
-        heads = backups._code_heads()
+        heads = backup_database.code_heads()
         script = ScriptDirectory.from_config(
             source.app.extensions["migrate"].migrate.get_config())
 
@@ -368,10 +371,10 @@ def test_the_dump_is_one_snapshot(tmp_path, monkeypatch):
             db.session.add(Organisation(kind="ngo", name="Before"))
             db.session.commit()
         sqlite = app.database_url.startswith("sqlite")
-        writer = sa.create_engine(fixtures._sqlalchemy_url(app.database_url),
+        writer = sa.create_engine(support.sqlalchemy_url(app.database_url),
                                   **({"connect_args": {"timeout": 0.2}} if sqlite else {}))
         outcome = []
-        real = backups._dump_table
+        real = backup_writing.dump_table
 
         def dump_then_write(conn, inspector, name, work, tar):
             if name == "organisations":  # the snapshot began with the first query
@@ -386,7 +389,7 @@ def test_the_dump_is_one_snapshot(tmp_path, monkeypatch):
                     outcome.append("locked")
             return real(conn, inspector, name, work, tar)
 
-        monkeypatch.setattr(backups, "_dump_table", dump_then_write)
+        monkeypatch.setattr(backup_writing, "dump_table", dump_then_write)
         try:
             with app.app_context():
                 summary = backups.backup(tmp_path / "live.tar.gz")

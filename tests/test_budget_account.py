@@ -16,17 +16,10 @@ import pytest
 from sqlalchemy import select
 
 from gms.competition.payee import PayeeAccount
+from gms.evaluation.models import Award
 from gms.extensions import db
-from gms.models import (
-    Application,
-    AuditEntry,
-    Award,
-    Competition,
-    Grant,
-    Organisation,
-    Territory,
-    Transfer,
-)
+from gms.models import Application, AuditEntry, Competition, Organisation, Territory
+from gms.money.models import Grant, Transfer
 from plugins.small_grants.tests.factories import ANSWERS, formdata
 
 pytestmark = pytest.mark.gms_plugins("small_grants")
@@ -41,6 +34,7 @@ SIGNED_ON = date(2026, 3, 1)  # the clock stands at 2026-03-02
 def world(app, client, login, clock, make_user, territories):
     """A small-grants application saved through its form (the account typed in it), then
     funded in a decided call; staff, a finance officer and the grantee."""
+    from gms.evaluation import lifecycle
     from gms.services import calls
 
     now = clock.now
@@ -61,7 +55,7 @@ def world(app, client, login, clock, make_user, territories):
             "opens_at": now - timedelta(days=30), "deadline_at": now + timedelta(days=10),
             "budget": Decimal(1500000), "max_awards": None, "max_grant": None,
             "settings": {}})
-        calls.advance(call, "open", now=now, actor_id=people["staff"].id)
+        lifecycle.advance(call, "open", now=now, actor_id=people["staff"].id)
         call_id = call.id
     login(client, people["grantee"])
     r = client.post(f"/calls/{call_id}/apply")
@@ -100,7 +94,7 @@ def _open_and_sign(app, client, login, world) -> int:
     assert r.status_code == 200 and "flash error" not in r.get_data(as_text=True)
     with app.app_context():
         from gms.models import User
-        from gms.services import agreements
+        from gms.money import agreements
 
         grant = _grant(world["award"])
         agreements.sign(grant, grantee_signed_on=SIGNED_ON, programme_signed_on=SIGNED_ON,

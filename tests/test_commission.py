@@ -6,9 +6,11 @@ import pytest
 from sqlalchemy import func, select
 
 from gms.competition.assignment import plan_assignment
+from gms.evaluation import assignment as assignment_service
+from gms.evaluation import conflicts, declarations, roster
+from gms.evaluation.models import Assignment, AssignmentRun
 from gms.extensions import db
-from gms.models import Application, Assignment, AssignmentRun, AuditEntry, Competition, User
-from gms.services import commission, evaluation
+from gms.models import Application, AuditEntry, Competition, User
 from gms.services.common import ServiceError
 
 from .helpers import declared, login, make_user, toy_round
@@ -48,14 +50,14 @@ def test_second_run_with_the_stored_seed_is_identical(app, clock):
     with app.app_context():
         call = db.session.get(Competition, ids["call"])
         staff = db.session.get(User, ids["staff"])
-        run = commission.auto_assign(call, seed=2026, per_application=2, staff=staff)
+        run = assignment_service.auto_assign(call, seed=2026, per_application=2, staff=staff)
         assert len(run.result) == 8  # 4 applications x 2
-        assert commission.replay(run) == run.result
+        assert assignment_service.replay(run) == run.result
         stored = db.session.get(AssignmentRun, run.id)
         assert stored.seed == 2026 and stored.constraints["members"] == sorted(
             [ids["m1"], ids["m2"], ids["m3"]])
         # a second run adds nothing: every application has its evaluators
-        again = commission.auto_assign(call, seed=2026, per_application=2, staff=staff)
+        again = assignment_service.auto_assign(call, seed=2026, per_application=2, staff=staff)
         assert again.result == []
 
 
@@ -67,23 +69,23 @@ def test_detected_conflict_blocks_assignment_until_overridden_with_a_reason(app,
         insider = make_user("commission", "insider@x.kg")
         insider.organisation_id = None
         db.session.commit()
-        from gms.models import MemberLink
+        from gms.evaluation.models import MemberLink
 
         db.session.add(MemberLink(user_id=insider.id, organisation_id=app_a.organisation_id,
                                   kind="relative"))
         db.session.commit()
-        hints = commission.detect([app_a], [insider.id])
+        hints = conflicts.detect([app_a], [insider.id])
         assert [h.user_id for h in hints] == [insider.id]
         staff = db.session.get(User, ids["staff"])
-        from gms.services import evaluation
+        from gms.evaluation import assignment as assignment_service
 
         with pytest.raises(ServiceError, match="conflict of interest"):
-            evaluation.assign(app_a, [insider.id], staff)
+            assignment_service.assign(app_a, [insider.id], staff)
         with pytest.raises(ServiceError, match="written reason"):
-            commission.override(app_a, insider.id, "  ", staff, clock())
-        commission.override(app_a, insider.id, "Distant relative, no shared household",
+            conflicts.override(app_a, insider.id, "  ", staff, clock())
+        conflicts.override(app_a, insider.id, "Distant relative, no shared household",
                             staff, clock())
-        assert evaluation.assign(app_a, [insider.id], staff)
+        assert assignment_service.assign(app_a, [insider.id], staff)
         entry = db.session.scalar(select(AuditEntry).where(
             AuditEntry.action == "conflict.overridden"))
         assert entry.payload["reason"] == "Distant relative, no shared household"
@@ -132,7 +134,7 @@ def test_decline_and_reassign_to_someone_else(app, client, clock):
     with app.app_context():
         call = db.session.get(Competition, ids["call"])
         staff = db.session.get(User, ids["staff"])
-        commission.auto_assign(call, seed=1, per_application=1, staff=staff)
+        assignment_service.auto_assign(call, seed=1, per_application=1, staff=staff)
         first = db.session.scalar(select(Assignment).where(
             Assignment.application_id == ids["apps_a"][0]))
         first_id, member = first.id, db.session.get(User, first.reviewer_id).email
@@ -142,7 +144,7 @@ def test_decline_and_reassign_to_someone_else(app, client, clock):
     client.post(f"/review/{first_id}/decline", data={"reason": "Away on mission"})
     with app.app_context():
         call = db.session.get(Competition, ids["call"])
-        commission.auto_assign(call, seed=1, per_application=1,
+        assignment_service.auto_assign(call, seed=1, per_application=1,
                                staff=db.session.get(User, ids["staff"]))
         rows = db.session.scalars(select(Assignment).where(
             Assignment.application_id == ids["apps_a"][0])).all()
@@ -155,21 +157,21 @@ def test_only_the_chair_reopens_a_submitted_sheet_with_a_reason(app, clock):
         ids = toy_round(now=clock())
         call = db.session.get(Competition, ids["call"])
         staff = db.session.get(User, ids["staff"])
-        from gms.services import evaluation
+        from gms.evaluation import scoring
 
         sheet = db.session.scalar(select(Assignment).where(Assignment.reviewer_id == ids["m1"]))
-        evaluation.save_review(declared(sheet, clock()), {"impact": 5, "cost": 3}, {}, "",
+        scoring.save_review(declared(sheet, clock()), {"impact": 5, "cost": 3}, {}, "",
                                submit=True, now=clock())
-        commission.set_member(call, ids["m2"], "chair", staff)
-        commission.set_member(call, ids["m1"], "member", staff)
+        roster.set_member(call, ids["m2"], "chair", staff)
+        roster.set_member(call, ids["m1"], "member", staff)
         with pytest.raises(ServiceError, match="commission already has a chair"):
-            commission.set_member(call, ids["m1"], "chair", staff)
+            roster.set_member(call, ids["m1"], "chair", staff)
         m1, m2 = db.session.get(User, ids["m1"]), db.session.get(User, ids["m2"])
         with pytest.raises(ServiceError, match="Only the commission's chair"):
-            commission.reopen(sheet, m1, "typo")
+            scoring.reopen(sheet, m1, "typo")
         with pytest.raises(ServiceError, match="reason"):
-            commission.reopen(sheet, m2, "")
-        commission.reopen(sheet, m2, "The member mixed up two criteria")
+            scoring.reopen(sheet, m2, "")
+        scoring.reopen(sheet, m2, "The member mixed up two criteria")
         assert sheet.status == "pending" and sheet.submitted_at is None
         assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
             AuditEntry.action == "review.reopened")) == 1
@@ -208,7 +210,7 @@ def test_barred_condition_in_sql_decides_as_is_blocked(app, clock):
     """The SQL condition lists filter by bars exactly the applications is_blocked does: own
     organisation, same municipality, same rayon (not in a municipality's own call), a recorded
     link, a declared conflict; a detection staff overrode no longer bars."""
-    from gms.models import MemberLink
+    from gms.evaluation.models import MemberLink
 
     from .helpers import make_org
 
@@ -229,20 +231,20 @@ def test_barred_condition_in_sql_decides_as_is_blocked(app, clock):
                                   organisation_id=b0.organisation_id, kind="board"))
         db.session.commit()
         staff = db.session.get(User, ids["staff"])
-        commission.override(a1, members["own"].id, "Left the organisation in 2019", staff,
+        conflicts.override(a1, members["own"].id, "Left the organisation in 2019", staff,
                             clock())
-        evaluation.assign(b0, [ids["m3"]], staff)
+        assignment_service.assign(b0, [ids["m3"]], staff)
         assignment = db.session.scalar(select(Assignment).where(
             Assignment.application_id == b0.id, Assignment.reviewer_id == ids["m3"]))
-        commission.declare(assignment, conflict=True, reason="My cousin chairs it", now=clock())
+        declarations.declare(assignment, conflict=True, reason="My cousin chairs it", now=clock())
         all_apps = db.session.scalars(select(Application).order_by(Application.id)).all()
 
         def compare() -> dict[str, set[int]]:
             barred = {}
             for key, user in members.items():
                 in_sql = set(db.session.scalars(select(Application.id).where(
-                    commission.barred_condition(user))))
-                in_python = {x.id for x in all_apps if commission.is_blocked(x, user.id)}
+                    conflicts.barred_condition(user))))
+                in_python = {x.id for x in all_apps if conflicts.is_blocked(x, user.id)}
                 assert in_sql == in_python, key
                 barred[key] = in_sql
             return barred

@@ -9,17 +9,12 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import func, select
 
+from gms.evaluation import assignment as assignment_service
+from gms.evaluation import conflicts as conflicts_service
+from gms.evaluation import consensus, declarations, roster, scoring
+from gms.evaluation.models import Assignment, Conflict, ConsensusReport
 from gms.extensions import db
-from gms.models import (
-    Application,
-    Assignment,
-    AuditEntry,
-    Competition,
-    Conflict,
-    ConsensusReport,
-    User,
-)
-from gms.services import commission, evaluation
+from gms.models import Application, AuditEntry, Competition, User
 from gms.services.common import ServiceError
 
 from .helpers import login, make_user, toy_round
@@ -38,8 +33,8 @@ DECLARATION = "Declaration of conflict of interest"
 def _sheet(application_id: int, member_id: int, impact, cost, comment: str, now) -> None:
     a = db.session.scalar(select(Assignment).where(Assignment.application_id == application_id,
                                                    Assignment.reviewer_id == member_id))
-    commission.declare(a, conflict=False, reason="", now=now)
-    assert evaluation.save_review(a, {"impact": D(str(impact)), "cost": D(cost)}, {}, comment,
+    declarations.declare(a, conflict=False, reason="", now=now)
+    assert scoring.save_review(a, {"impact": D(str(impact)), "cost": D(cost)}, {}, comment,
                                   submit=True, now=now) == {}
 
 
@@ -55,14 +50,14 @@ def world(app, clock):
         db.session.commit()
         staff = db.session.get(User, ids["staff"])
         target = db.session.get(Application, ids["apps_a"][0])
-        evaluation.assign(target, [ids["m2"]], staff)
+        assignment_service.assign(target, [ids["m2"]], staff)
         _sheet(target.id, ids["m1"], 9.5, 4, "Strong support from the village", clock())
         _sheet(target.id, ids["m2"], 1.5, 0, "The budget is padded by the consultant", clock())
         ids["m3"] = make_user("commission", "m3@x.kg").id
         ids["m4"] = make_user("commission", "m4@x.kg").id
         for key, role in (("m1", "member"), ("m2", "member"), ("m3", "rapporteur"),
                           ("m4", "chair")):
-            commission.set_member(call, ids[key], role, staff)
+            roster.set_member(call, ids[key], role, staff)
         ids["target"] = target.id
     return ids
 
@@ -125,7 +120,7 @@ def test_after_declaring_no_conflict_the_rapporteur_sees_the_sheets_and_records(
     assert r.headers["Location"].endswith(f"/review/consensus/{ids['target']}")
     with app.app_context():
         assert _counts() == (conflicts + 1, reports, entries + 1)
-        row = commission.declaration(db.session.get(Application, ids["target"]), ids["m3"])
+        row = declarations.declaration(db.session.get(Application, ids["target"]), ids["m3"])
         assert (row.status, row.source, row.reason) == ("none", "declared", "")
         [entry] = _declarations(ids, "m3")
         assert (entry.object_type, entry.object_id) == ("applications", ids["target"])
@@ -174,7 +169,7 @@ def test_declared_conflict_bars_the_page_and_the_recording(app, client, world):
         [entry] = _declarations(ids, "m3")
         assert entry.payload["conflict"] is True
         assert entry.payload["reason"] == "My brother chairs the applicant"
-        assert commission.declaration(db.session.get(Application, ids["target"]),
+        assert declarations.declaration(db.session.get(Application, ids["target"]),
                                       ids["m3"]).status == "conflict"
         after_declaring = _counts()
     r = client.get(f"/review/consensus/{ids['target']}")
@@ -212,7 +207,7 @@ def test_an_assigned_members_declaration_counts(app, client, world):
     ids = world
     with app.app_context():
         call = db.session.get(Competition, ids["call"])
-        commission.set_member(call, ids["m1"], "rapporteur", db.session.get(User, ids["staff"]))
+        roster.set_member(call, ids["m1"], "rapporteur", db.session.get(User, ids["staff"]))
     login(client, "m1@x.kg")
     body = _page(client, ids)
     assert _shows_scores(body) and DECLARATION not in body
@@ -225,7 +220,8 @@ def test_a_conflict_declared_for_the_consensus_recuses_the_pending_assignment(
     ids = world
     with app.app_context():
         other = db.session.get(Application, ids["apps_b"][0])
-        [assignment] = evaluation.assign(other, [ids["m4"]], db.session.get(User, ids["staff"]))
+        [assignment] = assignment_service.assign(other, [ids["m4"]],
+                                                 db.session.get(User, ids["staff"]))
         assignment_id, other_id = assignment.id, other.id
     login(client, "m4@x.kg")
     assert DECLARATION in client.get(f"/review/{assignment_id}").get_data(as_text=True)
@@ -262,28 +258,28 @@ def test_the_service_refuses_a_consensus_before_the_declaration(app, world, cloc
         m3 = db.session.get(User, ids["m3"])
         before = _counts()
         with pytest.raises(ServiceError, match="Declare first") as refused:
-            commission.record_consensus(target, m3, "12", "Agreed.", clock())
+            consensus.record_consensus(target, m3, "12", "Agreed.", clock())
         assert refused.value.status == 403
         db.session.rollback()
         assert _counts() == before
         # a plain member cannot declare for a consensus
         with pytest.raises(ServiceError, match="Only the rapporteur") as refused:
-            commission.declare_for_consensus(target, db.session.get(User, ids["m2"]),
+            declarations.declare_for_consensus(target, db.session.get(User, ids["m2"]),
                                              conflict=False, reason="", now=clock())
         assert refused.value.status == 403
         db.session.rollback()
         assert _counts() == before
         # a declared conflict: refused as well
-        commission.declare_for_consensus(target, m3, conflict=True, reason="Relative",
+        declarations.declare_for_consensus(target, m3, conflict=True, reason="Relative",
                                          now=clock())
         assert _counts() == (before[0] + 1, before[1], before[2] + 1)
         with pytest.raises(ServiceError, match="conflict of interest bars"):
-            commission.record_consensus(target, m3, "12", "Agreed.", clock())
+            consensus.record_consensus(target, m3, "12", "Agreed.", clock())
         db.session.rollback()
         # the chair, declared free of conflict, may
         m4 = db.session.get(User, ids["m4"])
-        commission.declare_for_consensus(target, m4, conflict=False, reason="", now=clock())
-        commission.record_consensus(target, m4, "12", "Agreed.", clock())
+        declarations.declare_for_consensus(target, m4, conflict=False, reason="", now=clock())
+        consensus.record_consensus(target, m4, "12", "Agreed.", clock())
         assert db.session.scalar(select(ConsensusReport.score)) == D(12)
 
 
@@ -295,11 +291,11 @@ def test_a_declaration_sent_twice_at_once_is_refused_not_an_error(app, world, cl
     with app.app_context():
         target = db.session.get(Application, ids["target"])
         m3 = db.session.get(User, ids["m3"])
-        commission.declare_for_consensus(target, m3, conflict=False, reason="", now=clock())
+        declarations.declare_for_consensus(target, m3, conflict=False, reason="", now=clock())
         before = _counts()
-        monkeypatch.setattr(commission, "declaration", lambda *_a: None)
+        monkeypatch.setattr(declarations, "declaration", lambda *_a: None)
         with pytest.raises(ServiceError, match="already declared") as refused:
-            commission.declare_for_consensus(db.session.get(Application, ids["target"]),
+            declarations.declare_for_consensus(db.session.get(Application, ids["target"]),
                                              db.session.get(User, ids["m3"]),
                                              conflict=True, reason="Second thoughts",
                                              now=clock())
@@ -313,24 +309,24 @@ def test_the_waiting_list_skips_barred_applications_before_its_limit(app, client
     """Two applications wait for a consensus; the rapporteur's recorded link to the first
     one's applicant bars it. With room for one row, the list shows the second (filtering
     after the limit showed nothing), and the page lists the second only."""
-    from gms.models import MemberLink
+    from gms.evaluation.models import MemberLink
 
     ids = world
     with app.app_context():
         other = db.session.get(Application, ids["apps_b"][0])
-        evaluation.assign(other, [ids["m2"]], db.session.get(User, ids["staff"]))
+        assignment_service.assign(other, [ids["m2"]], db.session.get(User, ids["staff"]))
         _sheet(other.id, ids["m1"], 9.5, 4, "Good", clock())
         _sheet(other.id, ids["m2"], 1.5, 0, "Weak", clock())
         target = db.session.get(Application, ids["target"])
         calls = [target.competition]
         m3 = db.session.get(User, ids["m3"])
-        assert [r.application_id for _c, r in evaluation.needing_consensus(calls, 1)] == [
+        assert [r.application_id for _c, r in consensus.needing_consensus(calls, 1)] == [
             target.id]
         db.session.add(MemberLink(user_id=m3.id, organisation_id=target.organisation_id,
                                   kind="employment"))
         db.session.commit()
-        assert [r.application_id for _c, r in evaluation.needing_consensus(
-            calls, 1, exclude=commission.barred_condition(m3))] == [other.id]
+        assert [r.application_id for _c, r in consensus.needing_consensus(
+            calls, 1, exclude=conflicts_service.barred_condition(m3))] == [other.id]
         numbers = target.number, other.number
     login(client, "m3@x.kg")
     body = client.get("/review/").get_data(as_text=True)

@@ -7,9 +7,19 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import select
 
+from gms.evaluation import (
+    appeals,
+    assignment,
+    consensus,
+    declarations,
+    lifecycle,
+    ranking,
+    roster,
+    scoring,
+)
+from gms.evaluation.models import Appeal, Assignment, Award
 from gms.extensions import db
-from gms.models import Appeal, Application, Assignment, Award, Competition, User
-from gms.services import calls, commission, evaluation, results
+from gms.models import Application, Competition, User
 from gms.services.common import ServiceError
 
 from .helpers import declared, login, make_user, toy_round
@@ -21,7 +31,7 @@ pytestmark = [pytest.mark.gms_plugins(), pytest.mark.gms_config(**TOY)]
 def _score(application_id: int, member_id: int, impact, cost, now):
     a = db.session.scalar(select(Assignment).where(Assignment.application_id == application_id,
                                                    Assignment.reviewer_id == member_id))
-    assert evaluation.save_review(declared(a, now), {"impact": D(str(impact)), "cost": cost},
+    assert scoring.save_review(declared(a, now), {"impact": D(str(impact)), "cost": cost},
                                   {}, "", submit=True, now=now) == {}
 
 
@@ -35,7 +45,7 @@ def _two_member_round(app, clock, n=1, **call_fields):
         db.session.commit()
         staff = db.session.get(User, ids["staff"])
         for app_id in ids["apps_a"] + ids["apps_b"]:
-            evaluation.assign(db.session.get(Application, app_id), [ids["m2"]], staff)
+            assignment.assign(db.session.get(Application, app_id), [ids["m2"]], staff)
     return ids
 
 
@@ -48,39 +58,39 @@ def test_divergence_needs_consensus_which_replaces_the_mean(app, clock):
         _score(b, ids["m1"], 6, 3, clock())    # 15
         _score(b, ids["m2"], 6, 4, clock())    # 16 → spread 1
         call = db.session.get(Competition, ids["call"])
-        rows = {r.application_id: r for r in evaluation.ranking(call)}
+        rows = {r.application_id: r for r in ranking.ranking(call)}
         assert rows[a].spread == D(20) and rows[a].needs_consensus
         assert not rows[b].needs_consensus
         with app.test_request_context(), pytest.raises(ServiceError, match="consensus"):
-            calls.advance(call, "decide", now=clock(), actor_id=ids["staff"])
+            lifecycle.advance(call, "decide", now=clock(), actor_id=ids["staff"])
         staff = db.session.get(User, ids["staff"])
         rapporteur = make_user("commission", "m3@x.kg")  # assigned nothing
-        commission.set_member(call, rapporteur.id, "rapporteur", staff)
-        commission.set_member(call, ids["m1"], "member", staff)
-        commission.set_member(call, ids["m2"], "member", staff)
+        roster.set_member(call, rapporteur.id, "rapporteur", staff)
+        roster.set_member(call, ids["m1"], "member", staff)
+        roster.set_member(call, ids["m2"], "member", staff)
         m2 = db.session.get(User, ids["m2"])
         with pytest.raises(ServiceError, match="Only the rapporteur"):
-            commission.record_consensus(db.session.get(Application, a), m2, "12", "x", clock())
+            consensus.record_consensus(db.session.get(Application, a), m2, "12", "x", clock())
         diverging = db.session.get(Application, a)
         # the rapporteur never declared on it: no consensus before the declaration
         with pytest.raises(ServiceError, match="no conflict of interest"):
-            commission.record_consensus(diverging, rapporteur, "12", "x", clock())
-        commission.declare_for_consensus(diverging, rapporteur, conflict=False,
+            consensus.record_consensus(diverging, rapporteur, "12", "x", clock())
+        declarations.declare_for_consensus(diverging, rapporteur, conflict=False,
                                          reason="", now=clock())
         with pytest.raises(ServiceError, match="between 0 and 25"):
-            commission.record_consensus(diverging, rapporteur, "30", "x", clock())
-        commission.record_consensus(diverging, rapporteur, "12,5",
+            consensus.record_consensus(diverging, rapporteur, "30", "x", clock())
+        consensus.record_consensus(diverging, rapporteur, "12,5",
                                     "Budget unclear; impact strong.", clock())
         # proposed only: the mean ranks it until a second member confirms (issue 15)
-        assert {r.application_id: r for r in evaluation.ranking(call)}[a].score == D(15)
+        assert {r.application_id: r for r in ranking.ranking(call)}[a].score == D(15)
         with pytest.raises(ServiceError, match="second member"):
-            commission.confirm_consensus(diverging, rapporteur, D("12.5"), clock())
-        commission.confirm_consensus(diverging, m2, D("12.5"), clock())
-        rows = {r.application_id: r for r in evaluation.ranking(call)}
+            consensus.confirm_consensus(diverging, rapporteur, D("12.5"), clock())
+        consensus.confirm_consensus(diverging, m2, D("12.5"), clock())
+        rows = {r.application_id: r for r in ranking.ranking(call)}
         assert rows[a].score == D("12.50") and rows[a].mean == D("15.00")
         assert rows[b].rank == 1 and rows[a].rank == 2  # 15.5 beats the consensus 12.5
         with app.test_request_context():
-            calls.advance(call, "decide", now=clock(), actor_id=ids["staff"])
+            lifecycle.advance(call, "decide", now=clock(), actor_id=ids["staff"])
 
 
 def test_tie_broken_by_the_named_criterion_then_lower_request(app, clock):
@@ -99,10 +109,10 @@ def test_tie_broken_by_the_named_criterion_then_lower_request(app, clock):
             _score(apps_[1], member, 8, 4, clock())
             _score(apps_[2], member, 8, 4, clock())
             _score(apps_[3], member, 8, 4, clock())
-        order = [r.application_id for r in evaluation.ranking(call)]
+        order = [r.application_id for r in ranking.ranking(call)]
         # cost decides first; then the lower request (1000); then earlier submission
         assert order == [apps_[0], apps_[1], apps_[2], apps_[3]]
-        assert evaluation.tie_breaks(call)[1] == "criterion_desc:cost"
+        assert ranking.tie_breaks(call)[1] == "criterion_desc:cost"
 
 
 def test_declining_an_award_promotes_the_first_reserve(app, client, clock):
@@ -117,8 +127,8 @@ def test_declining_an_award_promotes_the_first_reserve(app, client, clock):
                 _score(app_id, member, 9 - rank, 5, clock())
         call = db.session.get(Competition, ids["call"])
         with app.test_request_context():
-            calls.advance(call, "decide", now=clock(), actor_id=ids["staff"])
-            calls.advance(call, "publish", now=clock(), actor_id=ids["staff"])
+            lifecycle.advance(call, "decide", now=clock(), actor_id=ids["staff"])
+            lifecycle.advance(call, "publish", now=clock(), actor_id=ids["staff"])
         outcome = {a.application_id: a.outcome for a in db.session.scalars(select(Award))}
         # 1000 + 1000 funded, the third (1000) does not fit in 500, the fourth (400) does
         assert [outcome[x] for x in apps_] == ["funded", "funded", "reserve", "funded"]
@@ -149,8 +159,8 @@ def test_appeal_within_the_window_only(app, client, clock):
                 _score(app_id, member, 5, 3, clock())
         call = db.session.get(Competition, ids["call"])
         with app.test_request_context():
-            calls.advance(call, "decide", now=clock(), actor_id=ids["staff"])
-            calls.advance(call, "publish", now=clock(), actor_id=ids["staff"])
+            lifecycle.advance(call, "decide", now=clock(), actor_id=ids["staff"])
+            lifecycle.advance(call, "publish", now=clock(), actor_id=ids["staff"])
     login(client, "a@x.kg")
     r = client.post(f"/applications/{a}/appeal", data={"grounds": "too short"},
                     follow_redirects=True)
@@ -175,7 +185,7 @@ def test_appeal_within_the_window_only(app, client, clock):
         appeal = db.session.get(Appeal, appeal_id)
         assert appeal.status == "rejected" and appeal.decided_by_id == ids["staff"]
         with pytest.raises(ServiceError, match="already decided"):
-            results.decide_appeal(appeal, upheld=True, decision="x",
+            appeals.decide_appeal(appeal, upheld=True, decision="x",
                                   staff=db.session.get(User, ids["staff"]), now=clock())
 
 
@@ -184,7 +194,7 @@ def test_a_call_without_appeals_refuses_them(app, clock):
     with app.app_context():
         application = db.session.get(Application, ids["apps_a"][0])
         with pytest.raises(ServiceError, match="does not accept appeals"):
-            results.file_appeal(application, db.session.get(User, ids["a"]),
+            appeals.file_appeal(application, db.session.get(User, ids["a"]),
                                 "Grounds that are long enough to count.", clock())
 
 
@@ -198,5 +208,5 @@ def test_ranking_is_one_query_whatever_the_size(app, clock, query_counter, n):
         call = db.session.get(Competition, ids["call"])
         _ = call.frozen_sheet, call.divergence_limit  # loaded before counting
         with query_counter() as q:
-            rows = evaluation.ranking(call)
+            rows = ranking.ranking(call)
         assert len(rows) == 2 * n and q.count == 1, str(q)

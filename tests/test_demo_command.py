@@ -10,7 +10,7 @@ def test_demo_serves_the_app(app, runner, monkeypatch):
     def fake_run_simple(host, port, application, **options):
         served.update(host=host, port=port, app=application, options=options)
 
-    monkeypatch.setattr("werkzeug.serving.run_simple", fake_run_simple)
+    monkeypatch.setattr("gms.commands.demo.run_simple", fake_run_simple)
     result = runner.invoke(args=["demo", "--port", "5099"])
     assert result.exit_code == 0, result.output
     assert "staff@demo.gms.kg" in result.output and "Serving on" in result.output

@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from wtforms import FieldList, FormField, StringField
 
+from gms.evaluation import lifecycle
 from gms.extensions import db
 from gms.forms import ApplicationForm, SubForm
 from gms.models import Competition
-from gms.services import calls
 from gms.services.common import ServiceError
 
 from .helpers import toy_round
@@ -24,7 +24,7 @@ def test_no_decision_while_a_score_sheet_is_pending(app, clock):
         ids = toy_round(now=clock())
         call = db.session.get(Competition, ids["call"])
         with app.test_request_context(), pytest.raises(ServiceError, match="2 score sheets"):
-            calls.advance(call, "decide", now=clock() + timedelta(hours=3),
+            lifecycle.advance(call, "decide", now=clock() + timedelta(hours=3),
                           actor_id=ids["staff"])
         assert db.session.get(Competition, ids["call"]).status == "evaluation"
 

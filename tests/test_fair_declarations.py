@@ -16,18 +16,10 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import func, select
 
+from gms.evaluation import assignment, conflict_claims, conflicts, declarations, roster, scoring
+from gms.evaluation.models import Assignment, Conflict, ConflictClaim, ReviewTotals
 from gms.extensions import db
-from gms.models import (
-    Application,
-    Assignment,
-    AuditEntry,
-    Competition,
-    Conflict,
-    ConflictClaim,
-    ReviewTotals,
-    User,
-)
-from gms.services import commission, conflict_claims, evaluation
+from gms.models import Application, AuditEntry, Competition, User
 from gms.services.common import ServiceError
 
 from .helpers import login, toy_round
@@ -107,7 +99,7 @@ def test_a_declaration_without_an_answer_is_refused_and_nothing_recorded(app, cl
 def test_the_consensus_declaration_refuses_no_answer_too(app, client, round_):
     with app.app_context():
         call = db.session.get(Competition, round_["call"])
-        commission.set_member(call, round_["m2"], "rapporteur",
+        roster.set_member(call, round_["m2"], "rapporteur",
                               db.session.get(User, round_["staff"]))
     login(client, "m2@x.kg")
     with app.app_context():
@@ -274,7 +266,7 @@ def test_staff_uphold_a_claim_and_the_member_is_recused(app, client, round_, clo
         assert claim.decided_at is not None
         assert db.session.get(Assignment, ids["mine"]).status == "recused"
         application = db.session.get(Application, target)
-        assert commission.is_blocked(application, ids["m1"])
+        assert conflicts.is_blocked(application, ids["m1"])
         [upheld] = _audit("conflict_claim.upheld")
         assert upheld.actor_id == ids["staff"] and upheld.payload["assignment_recused"] is True
         [recused] = _audit("conflict.recused_on_claim")
@@ -352,11 +344,11 @@ def test_an_upheld_claim_takes_a_submitted_sheet_out_of_the_totals(app, round_, 
     with app.app_context():
         target = db.session.get(Application, ids["apps_a"][0])
         staff = db.session.get(User, ids["staff"])
-        evaluation.assign(target, [ids["m2"]], staff)
+        assignment.assign(target, [ids["m2"]], staff)
         for member, impact in (("m1", 9), ("m2", 5)):
             sheet = db.session.get(Assignment, _assignment(ids[member], target.id))
-            commission.declare(sheet, conflict=False, reason="", now=clock())
-            assert evaluation.save_review(sheet, {"impact": D(impact), "cost": D(3)}, {}, "Ok",
+            declarations.declare(sheet, conflict=False, reason="", now=clock())
+            assert scoring.save_review(sheet, {"impact": D(impact), "cost": D(3)}, {}, "Ok",
                                           submit=True, now=clock()) == {}
         totals = db.session.get(ReviewTotals, target.id)
         assert totals.reviews == 2
@@ -378,6 +370,6 @@ def test_an_upheld_claim_on_an_unassigned_member_blocks_assigning_them(app, roun
                                now=clock())
         target = db.session.get(Application, ids["apps_a"][0])
         with pytest.raises(ServiceError, match="conflict of interest blocks"):
-            evaluation.assign(target, [ids["m2"]], staff)
+            assignment.assign(target, [ids["m2"]], staff)
         [entry] = _audit("conflict_claim.upheld")
         assert entry.payload["assignment_recused"] is False

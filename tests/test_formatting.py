@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 from flask_babel import force_locale
 
+from gms.formatting import day
 from gms.i18n import local_datetime, money
 from gms.timeutil import from_local, to_local
 
@@ -41,6 +42,19 @@ def test_bishkek_time(app):
             assert "17:30" in local_datetime(utc)
         with force_locale("en"):
             assert "5:30" in local_datetime(utc)
+
+
+def test_one_family_of_date_filters_for_dates_stored_answers_and_instants(app):
+    """``day`` (medium) and ``long_date`` take a date, a stored answer or a UTC instant (on
+    its day in Bishkek: 20:00 UTC on the 6th is the 7th there); ``dt`` adds the time."""
+    evening = datetime(2026, 12, 6, 20, 0, tzinfo=UTC)
+    source = "{{ a|day }}|{{ b|day }}|{{ c|day }}|{{ c|long_date }}|{{ none|day }}|{{ c|dt }}"
+    with app.test_request_context(), force_locale("en"):
+        text = app.jinja_env.from_string(source).render(a=date(2026, 12, 7), b="2026-12-07",
+                                                        c=evening)
+    assert text == ("Dec 7, 2026|Dec 7, 2026|Dec 7, 2026|December 7, 2026|—|"
+                    "Dec 7, 2026, 2:00\u202fAM")
+    assert day("2026-12-07") == "2026-12-07" and day(None) == "—"  # outside the app
 
 
 def test_translations_kept_for_the_request_and_changed_with_the_locale(app):

@@ -16,17 +16,24 @@ import pytest
 from flask import Blueprint
 from sqlalchemy import select
 
-from gms.competition import EligibilityRule
+from gms.competition import rule
 from gms.competition.payee import PayeeAccount
+from gms.evaluation.models import Assignment
 from gms.extensions import db
 from gms.hooks import hookimpl, specs
 from gms.hooks.manager import PluginError, build_plugin_manager, discover
-from gms.models import Application, Assignment, Competition
+from gms.models import Application, Competition
 
 from .helpers import declared, toy_round
 from .toy_competition import ToyPlugin
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@rule("recorder.always", blocking=False)
+def always():
+    """A rule every call gets from the recorder plugin."""
+    return lambda application: (True, "fine")
 
 
 class Recorder:
@@ -50,8 +57,12 @@ class Recorder:
         app.jinja_env.filters["shout"] = lambda s: str(s).upper()
 
     @hookimpl
+    def gms_register_factories(self):
+        return [always]
+
+    @hookimpl
     def gms_extra_eligibility_rules(self, competition, competition_type):
-        return [EligibilityRule("recorder.always", lambda a: (True, "fine"), blocking=False)]
+        return [always()]
 
     @hookimpl
     def gms_payee_account(self, application, competition_type):
@@ -131,6 +142,20 @@ def test_hook_gms_app_init(app):
     assert app.jinja_env.filters["shout"]("ok") == "OK"
 
 
+def test_hook_gms_register_factories(app):
+    factories = app.extensions["gms.registry"].factories
+    assert factories.get("rule", "recorder.always") is always
+    assert factories.get("rule", "core.territory") is not None
+
+    class Wrong:
+        @hookimpl
+        def gms_register_factories(self):
+            return [always]
+
+    with pytest.raises(Exception, match="codes must start with 'other.'"):
+        build_plugin_manager({"PLUGINS": [], "EXTRA_PLUGINS": {"other": Wrong()}})
+
+
 def test_hook_gms_extra_eligibility_rules(app):
     with app.app_context():
         ids = toy_round(status="open")
@@ -139,18 +164,18 @@ def test_hook_gms_extra_eligibility_rules(app):
 
 
 def _full_round(app, clock):
-    from gms.services import calls, evaluation
+    from gms.evaluation import lifecycle, scoring
 
     with app.app_context():
         ids = toy_round(now=clock())
         later = clock() + timedelta(hours=3)
         for a in db.session.query(Assignment).all():
-            evaluation.save_review(declared(a, later), {"impact": Decimal(6), "cost": 2}, {}, "",
+            scoring.save_review(declared(a, later), {"impact": Decimal(6), "cost": 2}, {}, "",
                                    submit=True, now=later)
         call = db.session.get(Competition, ids["call"])
         with app.test_request_context():
-            calls.advance(call, "decide", now=later, actor_id=ids["staff"])
-            calls.advance(call, "publish", now=later, actor_id=ids["staff"])
+            lifecycle.advance(call, "decide", now=later, actor_id=ids["staff"])
+            lifecycle.advance(call, "publish", now=later, actor_id=ids["staff"])
     return ids
 
 
@@ -178,8 +203,9 @@ def test_hook_gms_review_submitted(app, clock):
 
 
 def test_hook_gms_payee_account(app, clock):
-    from gms.models import AuditEntry, Award, User
-    from gms.services import agreements
+    from gms.evaluation.models import Award
+    from gms.models import AuditEntry, User
+    from gms.money import agreements
 
     ids = _full_round(app, clock)
     with app.app_context():
@@ -243,7 +269,7 @@ def test_plugin_paths_folder_is_discovered(tmp_path):
 def test_every_hook_is_documented_and_tested():
     names = [n for n, f in inspect.getmembers(specs, inspect.isfunction)
              if n.startswith("gms_")]
-    assert len(names) == 11
+    assert len(names) == 12
     doc = (ROOT / "docs" / "plugin-hooks.md").read_text(encoding="utf-8")
     here = Path(__file__).read_text(encoding="utf-8")
     for name in names:

@@ -28,30 +28,20 @@ from sqlalchemy import select, update
 from werkzeug.datastructures import MultiDict
 
 from gms.answers import to_date, to_decimal, to_int
-from gms.extensions import db
-from gms.models import (
+from gms.evaluation.models import (
     Appeal,
-    Application,
     Assignment,
-    AuditEntry,
     Award,
     CommissionMember,
-    Competition,
     Conflict,
     ConsensusReport,
-    Contribution,
-    EligibilityCheck,
-    Grant,
-    GrantDocument,
-    GrantReport,
     Meeting,
-    Organisation,
     Score,
-    Tranche,
-    Transfer,
-    User,
 )
-from gms.models import money as M
+from gms.extensions import db
+from gms.models import Application, AuditEntry, Competition, EligibilityCheck, Organisation, User
+from gms.money import models as M
+from gms.money.models import Contribution, Grant, GrantDocument, GrantReport, Tranche, Transfer
 
 from . import hostile as H
 from .helpers import make_org, toy_round
@@ -322,7 +312,7 @@ def test_application_form_saves_or_refuses_cleanly(app, client, toy_draft, data)
 def _evaluation_round(app, clock) -> dict:
     """A toy call in evaluation: applications of ``a`` and ``b`` assigned to member m1, a
     second sheet by m2 on the first one; m1 chairs the commission, m2 is a member."""
-    from gms.services import commission, evaluation
+    from gms.evaluation import assignment, roster
 
     H.fast_sqlite(app)
     with app.app_context():
@@ -330,9 +320,9 @@ def _evaluation_round(app, clock) -> dict:
         call = db.session.get(Competition, ids["call"])
         staff = db.session.get(User, ids["staff"])
         first = db.session.get(Application, ids["apps_a"][0])
-        evaluation.assign(first, [ids["m2"]], staff)
-        commission.set_member(call, ids["m1"], "chair", staff)
-        commission.set_member(call, ids["m2"], "member", staff)
+        assignment.assign(first, [ids["m2"]], staff)
+        roster.set_member(call, ids["m1"], "chair", staff)
+        roster.set_member(call, ids["m2"], "member", staff)
         ids["mine"] = db.session.scalar(select(Assignment.id).where(
             Assignment.application_id == first.id, Assignment.reviewer_id == ids["m1"]))
         ids["other"] = db.session.scalar(select(Assignment.id).where(
@@ -587,9 +577,10 @@ FINANCE_FORMS = {
               [("language", "choice"), ("currency", "choice"), ("amount", "number"),
                ("starts_on", "date"), ("ends_on", "date"), ("recipient_account", "text")]),
     "plan": ("staff", "/finance/grants/{unsigned}/plan",
-             {"t0-percent": "70", "t0-due_on": "2026-04-01", "t0-milestone": "Башталышы",
-              "t1-percent": "30", "t1-milestone": "Отчёт", "t1-requires_report": "on"},
-             [(f"t{i}-{cell}", kind) for i in range(2)
+             {"tranches-0-percent": "70", "tranches-0-due_on": "2026-04-01",
+              "tranches-0-milestone": "Башталышы", "tranches-1-percent": "30",
+              "tranches-1-milestone": "Отчёт", "tranches-1-requires_report": "on"},
+             [(f"tranches-{i}-{cell}", kind) for i in range(2)
               for cell, kind in (("amount", "number"), ("percent", "number"),
                                  ("due_on", "date"), ("milestone", "text"),
                                  ("requires_report", "choice"))]),
@@ -657,7 +648,7 @@ MONEY_PAGES = (
 def _money_grant(ids: dict, *, signed: bool):
     """A funded award of the call with its grant: unsigned, or signed in CHF with a plan of
     two tranches (the second after an approved progress report)."""
-    from gms.services import agreements
+    from gms.money import agreements
 
     staff = db.session.get(User, ids["staff"])
     n = ids["n"] = ids.get("n", 0) + 1
@@ -715,7 +706,7 @@ def money_round(app, clock):
 
 
 def _reset_money(ids: dict, kind: str) -> None:
-    from gms.services import transfers
+    from gms.money import transfers
 
     active = db.session.get(Grant, ids["active"])
     if active.status != M.ACTIVE or Decimal(active.transferred) > Decimal(active.amount) / 2:
@@ -809,8 +800,8 @@ def test_money_sweep(app, client, money_round):
     most = "999999999999.99"
     for kind, values in (("report", {"line-0-spent": most, "line-1-name": "Экинчи",
                                      "line-1-spent": most, "line-1-budgeted": most}),
-                         ("plan", {"t0-amount": most, "t1-amount": most, "t0-percent": "",
-                                   "t1-percent": ""}),
+                         ("plan", {"tranches-0-amount": most, "tranches-1-amount": most,
+                                   "tranches-0-percent": "", "tranches-1-percent": ""}),
                          ("transfer", {"amount_kgs": most, "exchange_rate": "0.000001"}),
                          ("contribute", {"amount": "999999999999.995"})):
         H.count("sweep")

@@ -33,8 +33,18 @@ def test_embedded_defaults(make_app):
     assert again.config["SECRET_KEY"] == secret
 
 
-def test_default_plugins_are_the_four_in_repo_ones():
-    assert sorted(defaults.PLUGINS) == IN_REPO_PLUGINS
+def test_the_core_names_no_plugin_and_enables_every_installed_one(make_app):
+    assert defaults.PLUGINS is None
+    app = make_app({"PLUGINS": None}, test_defaults=False)
+    assert app.config["PLUGINS"] == IN_REPO_PLUGINS  # the entry points, sorted
+    assert sorted(app.extensions["gms.enabled_plugins"]) == IN_REPO_PLUGINS
+    assert {s.origin for s in app.extensions["gms.enabled_plugins"].values()} == {
+        "entry point"}
+
+
+def test_the_config_files_enable_the_in_repo_plugins():
+    for name in ("development.toml", "testing.toml", "production.example.toml"):
+        assert sorted(_toml(name)["PLUGINS"]) == IN_REPO_PLUGINS, name
 
 
 def test_layers_defaults_file_instance_env_test_config(make_app, tmp_path, monkeypatch):
@@ -97,7 +107,7 @@ def test_the_app_fixture_is_hermetic(app, monkeypatch):
     assert app.config["SQLALCHEMY_DATABASE_URI"] != "sqlite:///" + str(
         Path(app.instance_path) / "gms.sqlite3")
     assert app.extensions["celery"].conf.task_always_eager is True
-    assert app.config["PLUGINS"] == defaults.PLUGINS
+    assert app.config["PLUGINS"] == _toml("testing.toml")["PLUGINS"]
 
 
 @pytest.mark.gms_plugins("small_grants")
@@ -112,7 +122,7 @@ def test_plugins_command_lists_the_in_repo_plugins(runner):
               if line and not line.startswith(" ")}
     assert sorted(listed) == IN_REPO_PLUGINS
     for name in IN_REPO_PLUGINS:
-        assert "(folder, enabled)" in listed[name]
+        assert "(entry point, enabled)" in listed[name]
     # each plugin offers at least one competition type, listed under it
     assert any(line.startswith("    ") for line in result.output.splitlines())
 
@@ -135,7 +145,8 @@ def test_development_toml_spells_out_the_embedded_defaults():
     values = _toml("development.toml")
     assert set(values) <= _known_keys()
     for key, value in values.items():
-        assert getattr(defaults, key) == value, key
+        if key != "PLUGINS":  # unset by default: every installed plugin, listed there
+            assert getattr(defaults, key) == value, key
     # every default that has a value is written out (the unset ones are comments)
     documented = {k for k in dir(defaults) if k.isupper() and getattr(defaults, k) is not None}
     assert documented <= set(values)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from flask import g
@@ -12,7 +13,9 @@ from sqlalchemy import func, select
 import gms.timeutil
 from gms.extensions import db
 from gms.models import AuditEntry, Organisation, Territory, User
-from gms.testing import fixtures
+from gms.testing import PASSWORD, fixtures, login
+from gms.testing.apps import DEFAULT_NOW
+from gms.testing.support import need
 
 pytestmark = pytest.mark.gms_plugins()
 
@@ -38,7 +41,7 @@ def test_app_defaults(app):
     assert "SERVER_NAME" not in app.config or app.config["SERVER_NAME"] is None
     assert app.config["CELERY"]["task_always_eager"] is True
     assert app.config["PLUGINS"] == []
-    assert app.instance_path != str(fixtures.Path.cwd() / "instance")
+    assert app.instance_path != str(Path.cwd() / "instance")
 
 
 @pytest.mark.gms_config(WTF_CSRF_ENABLED=True, PER_PAGE=3)
@@ -55,7 +58,7 @@ def test_make_user_outside_and_inside_a_context(app, make_user):
     detached = make_user("applicant", name="Aida")
     assert detached.id and detached.email.endswith("@example.org")
     assert detached.organisation.kind == "ngo"  # loaded before the session went away
-    assert detached.plain_password == fixtures.PASSWORD
+    assert detached.plain_password == PASSWORD
     staff = make_user("staff")
     assert staff.organisation_id is None
     with app.app_context():
@@ -70,7 +73,7 @@ def test_requests_never_share_the_test_context(app, client, make_user):
     _whoami_route(app)
     user = make_user("staff")
     with app.app_context():
-        fixtures.login(client, user, via="session")
+        login(client, user, via="session")
         assert client.get("/_test/whoami").text == str(user.id)
         with client.session_transaction() as session:
             session.clear()
@@ -89,7 +92,7 @@ def test_login_through_the_form(app, client, make_user, login):
 def test_login_with_a_wrong_password_is_reported(client, make_user):
     user = make_user("staff")
     with pytest.raises(AssertionError, match="log-in of"):
-        fixtures.login(client, user, password="wrong password")
+        login(client, user, password="wrong password")
 
 
 def test_app_ctx_has_a_request_context(app_ctx, make_user):
@@ -121,7 +124,7 @@ def test_query_counter(app, query_counter):
 
 
 def test_clock(app, clock, make_user):
-    assert gms.timeutil.utcnow() == fixtures.DEFAULT_NOW
+    assert gms.timeutil.utcnow() == DEFAULT_NOW
     when = clock.set(datetime(2026, 5, 1, 9, 30, tzinfo=UTC))
     from gms.tasks import utcnow as imported_by_name
 
@@ -141,13 +144,13 @@ def test_real_clock_without_the_fixture():
 def test_need_skips_or_fails_by_ci(monkeypatch):
     monkeypatch.delenv("CI", raising=False)
     with pytest.raises(pytest.skip.Exception):
-        fixtures.need("a service")
+        need("a service")
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI is set"):
-        fixtures.need("a service")
+        need("a service")
     monkeypatch.setenv("CI", "false")
     with pytest.raises(pytest.skip.Exception):
-        fixtures.need("a service")
+        need("a service")
 
 
 def test_services_marker_needs_the_urls(monkeypatch):

@@ -1,5 +1,5 @@
 """The finance dashboard reads the grants' running totals (``grants.transferred`` and
-``grants.returned``, kept by ``gms/services/transfers.py``) instead of re-aggregating every
+``grants.returned``, kept by ``gms/money/transfers.py``) instead of re-aggregating every
 transfer for each of its tables (docs/benchmarks.md, "Problems found", item 3).
 
 Every figure of the dashboard is compared with an independent computation in plain Python
@@ -18,20 +18,14 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import select
 
+from gms.evaluation.models import Award
 from gms.extensions import db
-from gms.models import (
-    Application,
-    Award,
-    Competition,
-    Contribution,
-    Grant,
-    GrantReport,
-    Organisation,
-    Transfer,
-)
-from gms.models import money as M
-from gms.services import agreements, grant_reports, ledger
-from gms.services import transfers as money
+from gms.models import Application, Competition, Organisation
+from gms.money import agreements, ledger
+from gms.money import models as M
+from gms.money import reports as grant_reports
+from gms.money import transfers as money
+from gms.money.models import Contribution, Grant, GrantReport, Transfer
 
 from .helpers import login, make_org
 from .test_money_core import (
@@ -213,7 +207,7 @@ def oracle(organiser_id: int | None = None) -> dict:
 
 
 def ledger_figures(scope=None) -> dict:
-    """The same figures from :mod:`gms.services.ledger`."""
+    """The same figures from :mod:`gms.money.ledger`."""
     columns = lambda row, names: {c: getattr(row, c) for c in names}  # noqa: E731
     by_call = db.session.execute(ledger.by_call(scope)).all()
     totals = ledger.totals(scope)

@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from gms.evaluation.models import Award
 from gms.extensions import db
-from gms.models import Application, AuditEntry, Award, Competition, OutboxMessage
+from gms.models import Application, AuditEntry, Competition, OutboxMessage
 from gms.services import audit
 from gms.tasks import close_due_calls
 
@@ -102,7 +103,7 @@ def test_toy_competition_full_round(app, client, clock):
                         data={"reviewers": [str(m) for m in members]})
         assert r.status_code == 302
     with app.app_context():
-        from gms.models import Assignment
+        from gms.evaluation.models import Assignment
 
         assignments = {(a.application_id, a.reviewer_id): a.id
                        for a in db.session.scalars(select(Assignment))}

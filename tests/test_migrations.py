@@ -23,7 +23,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 
 from gms.extensions import db
-from gms.testing.fixtures import _sqlalchemy_url
+from gms.testing.support import sqlalchemy_url
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def empty_database_url(tmp_path):
         yield "sqlite:///" + str(tmp_path / "empty.sqlite3")
         return
     schema = f"gms_migrations_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(_sqlalchemy_url(url))
+    admin = create_engine(sqlalchemy_url(url))
     with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
     sep = "&" if "?" in url else "?"

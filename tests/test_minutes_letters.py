@@ -9,9 +9,9 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from gms.evaluation import assignment, lifecycle, meetings, roster, scoring
 from gms.extensions import db
 from gms.models import Application, Attachment, Competition, OutboxMessage, User
-from gms.services import calls, commission, evaluation, meetings
 from gms.services.common import ServiceError
 
 from .helpers import declared, login, toy_round
@@ -31,15 +31,15 @@ def _scored_round(app, clock):
         call.quorum, call.appeal_days = 2, 14
         db.session.commit()
         staff = db.session.get(User, ids["staff"])
-        commission.set_member(call, ids["m1"], "chair", staff)
-        commission.set_member(call, ids["m2"], "member", staff)
+        roster.set_member(call, ids["m1"], "chair", staff)
+        roster.set_member(call, ids["m2"], "member", staff)
         for app_id in ids["apps_a"] + ids["apps_b"]:
-            evaluation.assign(db.session.get(Application, app_id), [ids["m2"]], staff)
-        from gms.models import Assignment
+            assignment.assign(db.session.get(Application, app_id), [ids["m2"]], staff)
+        from gms.evaluation.models import Assignment
 
         for a in db.session.scalars(select(Assignment)):
             impact = 8 if a.application_id in ids["apps_a"] else 4
-            evaluation.save_review(declared(a, clock()), {"impact": D(impact), "cost": 4}, {},
+            scoring.save_review(declared(a, clock()), {"impact": D(impact), "cost": 4}, {},
                                    "Solid plan.", submit=True, now=clock())
     return ids
 
@@ -50,7 +50,7 @@ def test_decision_needs_a_meeting_with_quorum_and_a_majority(app, clock):
         call = db.session.get(Competition, ids["call"])
         staff = db.session.get(User, ids["staff"])
         with pytest.raises(ServiceError, match="quorum of 2"):
-            calls.advance(call, "decide", now=clock(), actor_id=staff.id)
+            lifecycle.advance(call, "decide", now=clock(), actor_id=staff.id)
         with pytest.raises(ServiceError, match="Only members"):
             meetings.record_meeting(call, held_at=clock(), attendee_ids=[ids["a"]],
                                     votes_for=1, votes_against=0, abstained=0, notes="",
@@ -58,7 +58,7 @@ def test_decision_needs_a_meeting_with_quorum_and_a_majority(app, clock):
         meetings.record_meeting(call, held_at=clock(), attendee_ids=[ids["m1"]], votes_for=1,
                                 votes_against=0, abstained=0, notes="", staff=staff)
         with pytest.raises(ServiceError, match="quorum"):
-            calls.advance(call, "decide", now=clock(), actor_id=staff.id)
+            lifecycle.advance(call, "decide", now=clock(), actor_id=staff.id)
         with pytest.raises(ServiceError, match="outnumber"):
             meetings.record_meeting(call, held_at=clock(), attendee_ids=[ids["m1"], ids["m2"]],
                                     votes_for=3, votes_against=0, abstained=0, notes="",
@@ -67,11 +67,11 @@ def test_decision_needs_a_meeting_with_quorum_and_a_majority(app, clock):
                                 votes_for=1, votes_against=1, abstained=0, notes="",
                                 staff=staff)
         with pytest.raises(ServiceError, match="did not approve"):
-            calls.advance(call, "decide", now=clock(), actor_id=staff.id)
+            lifecycle.advance(call, "decide", now=clock(), actor_id=staff.id)
         meetings.record_meeting(call, held_at=clock(), attendee_ids=[ids["m1"], ids["m2"]],
                                 votes_for=2, votes_against=0, abstained=0,
                                 notes="Unanimous.", staff=staff)
-        calls.advance(call, "decide", now=clock(), actor_id=staff.id)
+        lifecycle.advance(call, "decide", now=clock(), actor_id=staff.id)
         assert call.status == "decided"
 
 
@@ -87,7 +87,7 @@ def test_minutes_pdf_in_the_calls_language(app, client, clock, lang, words):
         meetings.record_meeting(call, held_at=clock(), attendee_ids=[ids["m1"], ids["m2"]],
                                 votes_for=2, votes_against=0, abstained=0, notes="",
                                 staff=staff)
-        calls.advance(call, "decide", now=clock(), actor_id=staff.id)
+        lifecycle.advance(call, "decide", now=clock(), actor_id=staff.id)
         number_a = db.session.get(Application, ids["apps_a"][0]).number
     login(client, "staff@x.kg")
     r = client.get(f"/staff/calls/{ids['call']}/minutes.pdf?lang={lang}")
@@ -106,8 +106,8 @@ def test_result_letters_are_pdfs_stored_and_emailed_once(app, client, clock):
         meetings.record_meeting(call, held_at=clock(), attendee_ids=[ids["m1"], ids["m2"]],
                                 votes_for=2, votes_against=0, abstained=0, notes="",
                                 staff=staff)
-        calls.advance(call, "decide", now=clock(), actor_id=staff.id)
-        calls.advance(call, "publish", now=clock(), actor_id=staff.id)
+        lifecycle.advance(call, "decide", now=clock(), actor_id=staff.id)
+        lifecycle.advance(call, "publish", now=clock(), actor_id=staff.id)
         letters = db.session.scalars(select(Attachment).where(
             Attachment.kind == "result_letter")).all()
         assert len(letters) == 2
@@ -143,8 +143,8 @@ def test_result_letter_in_kyrgyz_and_russian(app, clock, lang, words):
         meetings.record_meeting(call, held_at=clock(), attendee_ids=[ids["m1"], ids["m2"]],
                                 votes_for=2, votes_against=0, abstained=0, notes="",
                                 staff=staff)
-        calls.advance(call, "decide", now=clock(), actor_id=staff.id)
-        from gms.models import Award
+        lifecycle.advance(call, "decide", now=clock(), actor_id=staff.id)
+        from gms.evaluation.models import Award
         from gms.services.letters import letter_pdf
 
         application = db.session.get(Application, ids["apps_a"][0])

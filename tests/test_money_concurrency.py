@@ -16,8 +16,9 @@ import pytest
 from sqlalchemy import func, select
 
 from gms.extensions import db
-from gms.models import Grant, Transfer, User
-from gms.services import transfers as money
+from gms.models import User
+from gms.money import transfers as money
+from gms.money.models import Grant, Transfer
 from gms.services.common import ServiceError
 
 from .test_money_core import DAY, MONEY_TOY, funded, make_call, people, signed

@@ -17,9 +17,12 @@ from referencing.jsonschema import DRAFT202012
 from sqlalchemy import func, select
 
 from gms.cli import main as gms_cli
+from gms.demo import money as money_demo
+from gms.evaluation.models import Award
 from gms.extensions import db
-from gms.models import Award, Competition, Grant, Transfer
-from gms.services import money_demo, opendata
+from gms.models import Competition
+from gms.money.models import Grant, Transfer
+from gms.services import opendata
 
 # The official schema files (CC BY 4.0, 360Giving), copied from ../shared/standards/360giving/
 # so that a clone without shared/ beside it checks the same thing.

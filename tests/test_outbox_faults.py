@@ -19,7 +19,8 @@ from sqlalchemy import func, select
 
 from gms.extensions import db
 from gms.models import Competition, OutboxMessage
-from gms.testing.fixtures import _broker_url, start_worker
+from gms.testing.services import forget_queue, start_worker
+from gms.testing.support import broker_url
 
 pytestmark = pytest.mark.services
 
@@ -82,17 +83,16 @@ class _SMTPHandler(socketserver.StreamRequestHandler):
 def queue():
     name = f"gms-faults-{uuid.uuid4().hex[:10]}"
     yield name
-    from gms.testing.fixtures import _forget_queue
 
-    _forget_queue(_broker_url(), name)
+    forget_queue(broker_url(), name)
 
 
 @pytest.fixture
 def app_config(app_config, queue):
     """Tasks go to this test's own queue on Redis; e-mail goes out by SMTP."""
-    if not _broker_url():
+    if not broker_url():
         return app_config
-    return {**app_config, "BROKER_URL": _broker_url(), "MAIL_BACKEND": "smtp",
+    return {**app_config, "BROKER_URL": broker_url(), "MAIL_BACKEND": "smtp",
             "CELERY": {"task_default_queue": queue,
                        # a killed worker's task comes back after 2 s, not an hour
                        "broker_transport_options": {"visibility_timeout": 2}}}

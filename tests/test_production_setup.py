@@ -51,7 +51,8 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from gms.demo import pdf
-from gms.testing.fixtures import CHROMIUM, CHROMIUM_ARGS, need
+from gms.testing.services import CHROMIUM, CHROMIUM_ARGS
+from gms.testing.support import need, sqlalchemy_url
 
 pytestmark = pytest.mark.services
 
@@ -93,13 +94,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _sqlalchemy_url(url: str) -> str:
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
-    return url
 
 
 def _with_path(url: str, path: str) -> str:
@@ -223,7 +217,7 @@ def _create_database(admin_url: str, name: str) -> None:
     from sqlalchemy import create_engine, text
 
     try:
-        engine = create_engine(_sqlalchemy_url(admin_url), isolation_level="AUTOCOMMIT")
+        engine = create_engine(sqlalchemy_url(admin_url), isolation_level="AUTOCOMMIT")
         with engine.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         engine.dispose()
@@ -234,7 +228,7 @@ def _create_database(admin_url: str, name: str) -> None:
 def _drop_database(admin_url: str, name: str) -> None:
     from sqlalchemy import create_engine, text
 
-    engine = create_engine(_sqlalchemy_url(admin_url), isolation_level="AUTOCOMMIT")
+    engine = create_engine(sqlalchemy_url(admin_url), isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     engine.dispose()
@@ -294,7 +288,7 @@ def site(tmp_path):
     if os.environ.get("GMS_SCREENSHOTS_DIR") or os.environ.get("GMS_PRODUCTION_SCREENSHOTS"):
         shots = Path(os.environ.get("GMS_SCREENSHOTS_DIR") or ROOT / "docs" / "screenshots")
     shots.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(_sqlalchemy_url(database_url))
+    engine = create_engine(sqlalchemy_url(database_url))
     instance = Site(root=tmp_path, env=env, base=base, database_url=database_url,
                     engine=engine, shots=shots)
     try:

@@ -48,7 +48,8 @@ def build_world() -> dict:
     a finance officer, m1 as the call's rapporteur with a divergence limit, and a published
     toy call with two funded awards of a's organisation, each with an active grant, a tranche
     and a transfer. Returns the ids (``call``, ``pub``, ``org_a``, ``org_b``, users...)."""
-    from gms.models import Application, CommissionMember, Competition
+    from gms.evaluation.models import CommissionMember
+    from gms.models import Application, Competition
 
     ids = toy_round(n_per_org=1)
     make_user("finance", "fin@x.kg")
@@ -81,16 +82,9 @@ def grow(ids: dict, k: int, scored: bool = True) -> None:
     applications of the call in evaluation (m1 and m2 far apart, so they need a consensus);
     funded awards of the published call with grant, tranche and transfer; mail; audit
     entries. ``scored=False`` adds only the money (used to seed the world)."""
-    from gms.models import (
-        Application,
-        Assignment,
-        AuditEntry,
-        Award,
-        Grant,
-        OutboxMessage,
-        Tranche,
-        Transfer,
-    )
+    from gms.evaluation.models import Assignment, Award
+    from gms.models import Application, AuditEntry, OutboxMessage
+    from gms.money.models import Grant, Tranche, Transfer
 
     now = datetime.now(UTC)
     tag = _next_id(Application)
@@ -211,8 +205,8 @@ def test_list_pages_query_count_is_constant(app, client):
 
 
 def test_the_ranking_is_one_query_with_few_and_with_many_rows(app):
+    from gms.evaluation import ranking
     from gms.models import Competition
-    from gms.services import evaluation
 
     with app.app_context():
         ids = build_world()
@@ -221,11 +215,11 @@ def test_the_ranking_is_one_query_with_few_and_with_many_rows(app):
             db.session.expunge_all()
             call = db.session.get(Competition, ids["call"])
             with count_queries(app) as seen:
-                rows = evaluation.ranking(call)
+                rows = ranking.ranking(call)
             sizes.append((len(rows), len(seen)))
             with count_queries(app) as seen:
-                page = evaluation.ranking(call, offset=2, limit=PER_PAGE)
-                around = evaluation.ranking_around(call, rows[-1].application_id)
+                page = ranking.ranking(call, offset=2, limit=PER_PAGE)
+                around = ranking.ranking_around(call, rows[-1].application_id)
             assert [r.rank for r in page] == [r.rank for r in rows[2:2 + PER_PAGE]]
             assert page == rows[2:2 + PER_PAGE]
             assert around == (rows[-2], rows[-1], None)
@@ -236,8 +230,9 @@ def test_the_ranking_is_one_query_with_few_and_with_many_rows(app):
 
 def test_the_commission_page_finds_the_conflicts_detect_finds(app):
     """The commission page's detection in SQL gives :func:`detect`'s hints, in its order."""
-    from gms.models import Application, Competition, MemberLink, Organisation, User
-    from gms.services import commission
+    from gms.evaluation import conflicts, roster
+    from gms.evaluation.models import MemberLink
+    from gms.models import Application, Competition, Organisation, User
 
     with app.app_context():
         ids = build_world()
@@ -252,15 +247,15 @@ def test_the_commission_page_finds_the_conflicts_detect_finds(app):
                                   kind="relative"))
         db.session.commit()
         call = db.session.get(Competition, ids["call"])
-        scorers = commission.scoring_members(call)
+        scorers = roster.scoring_members(call)
         eligible = db.session.scalars(select(Application).where(
             Application.competition_id == call.id, Application.status == "eligible")
             .order_by(Application.id)).all()
-        expected = commission.detect(eligible, scorers)
+        expected = conflicts.detect(eligible, scorers)
         # m1: own organisation or link; m2: same municipality (b) or rayon (a)
         assert len(expected) == 2 * len(eligible)
-        assert commission.detect_in_call(call, scorers, 1000) == expected
-        assert commission.detect_in_call(call, scorers, PER_PAGE) == expected[:PER_PAGE]
+        assert conflicts.detect_in_call(call, scorers, 1000) == expected
+        assert conflicts.detect_in_call(call, scorers, PER_PAGE) == expected[:PER_PAGE]
 
 
 # ------------------------------------------------------------------------- plugins' pages
@@ -288,7 +283,8 @@ def plugin_pages() -> dict[str, list[str]]:
 def grow_call(call_id: int, k: int) -> None:
     """``k`` more entries like the call's first awarded one (same answers and organisation),
     reserve-listed (PostgreSQL's sequences are left alone: the test adds nothing after)."""
-    from gms.models import Application, Award
+    from gms.evaluation.models import Award
+    from gms.models import Application
 
     award = db.session.scalar(select(Award).where(Award.competition_id == call_id)
                               .order_by(Award.rank))

@@ -10,9 +10,10 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import select
 
+from gms.evaluation import assignment, ranking, review_totals, scoring
+from gms.evaluation.models import Assignment, ReviewTotals
 from gms.extensions import db
-from gms.models import Application, Assignment, Competition, ReviewTotals, User
-from gms.services import evaluation, review_totals
+from gms.models import Application, Competition, User
 
 from .helpers import declared, toy_round
 from .toy_competition import TOY
@@ -54,7 +55,7 @@ def assert_current(app_id: int, expected: tuple | None) -> None:
 
 
 def submit(sheet: Assignment, impact: str, cost: int, now) -> None:
-    assert evaluation.save_review(declared(sheet, now), {"impact": D(impact), "cost": cost},
+    assert scoring.save_review(declared(sheet, now), {"impact": D(impact), "cost": cost},
                                   {}, "", submit=True, now=now) == {}
 
 
@@ -67,14 +68,14 @@ def test_totals_follow_assignments_reviews_and_any_change_to_a_sheet(app, clock)
     with app.test_request_context():
         ids = toy_round(now=clock())
         app_id, other_id = ids["apps_a"][0], ids["apps_b"][0]
-        evaluation.assign(db.session.get(Application, app_id), [ids["m2"]],
+        assignment.assign(db.session.get(Application, app_id), [ids["m2"]],
                           db.session.get(User, ids["staff"]))
         assert_current(app_id, (0, 2, None, None))
         assert_current(other_id, (0, 1, None, None))
 
         first, second = sheet_of(app_id, ids["m1"]), sheet_of(app_id, ids["m2"])
         # a draft counts for nothing
-        assert evaluation.save_review(declared(first, clock()), {"impact": D("4")}, {}, "",
+        assert scoring.save_review(declared(first, clock()), {"impact": D("4")}, {}, "",
                                       submit=False, now=clock()) == {}
         assert_current(app_id, (0, 2, None, None))
         submit(first, "7", 3, clock())
@@ -107,16 +108,16 @@ def test_the_ranking_reads_the_totals(app, clock):
         for app_id, impact in zip(ids["apps_a"] + ids["apps_b"], ("6", "9", "2", "7.5"),
                                   strict=True):
             submit(sheet_of(app_id, ids["m1"]), impact, 2, clock())
-        rows = evaluation.ranking(call)
+        rows = ranking.ranking(call)
         assert [r.application_id for r in rows] == [
             ids["apps_a"][1], ids["apps_b"][1], ids["apps_a"][0], ids["apps_b"][0]]
         assert [(r.reviews, r.assigned, r.mean) for r in rows] == [
             (1, 1, D("20.00")), (1, 1, D("17.00")), (1, 1, D("14.00")), (1, 1, D("6.00"))]
         # totals rebuilt from the sheets (after a bulk load) rank the same
         review_totals.refresh_all(db.session.connection())
-        assert evaluation.ranking(call) == rows
+        assert ranking.ranking(call) == rows
         # as the award decision reads it: the same ranks and figures, no texts
-        lean = evaluation.ranking(call, texts=False)
+        lean = ranking.ranking(call, texts=False)
         assert lean == [r._replace(number=None, title=None, organisation=None,
                                    submitted_utc=None) for r in rows]
         assert all(r.title and r.organisation and r.submitted_at for r in rows)
@@ -131,7 +132,7 @@ def test_two_members_submitting_at_once_both_count(app, clock, monkeypatch):
         assert db.engine.dialect.name == "postgresql"
         ids = toy_round(now=clock())
         app_id = ids["apps_a"][0]
-        evaluation.assign(db.session.get(Application, app_id), [ids["m2"]],
+        assignment.assign(db.session.get(Application, app_id), [ids["m2"]],
                           db.session.get(User, ids["staff"]))
         sheets = [sheet_of(app_id, ids["m1"]).id, sheet_of(app_id, ids["m2"]).id]
     both_flushed = threading.Barrier(2, timeout=20)

@@ -22,13 +22,9 @@ from types import SimpleNamespace
 import pytest
 from flask import url_for
 
-from gms.testing.fixtures import (
-    IsolatedClient,
-    _clean_environment,
-    _create_app,
-    login,
-    session_key,
-)
+from gms.testing.apps import IsolatedClient
+from gms.testing.support import clean_environment, create_app_in
+from gms.testing.users import login, session_key
 
 from . import route_world
 from .route_world import PDF, ROLES
@@ -312,7 +308,7 @@ TABLE: dict[str, Route] = {
         data=lambda w: {"recipient_account": "4402011100009999", "treasury_code": "440001"}),
     "/finance/grants/<int:grant_id>/plan": Route(
         "finance.plan", POST, STAFF, lambda w: {"grant_id": w["grant_a"]},
-        data=lambda w: {"t0-percent": "100"}),
+        data=lambda w: {"tranches-0-percent": "100"}),
     "/finance/grants/<int:grant_id>/agreement.pdf": Route(
         "finance.agreement_pdf", GET, A | STAFF_FINANCE, lambda w: {"grant_id": w["grant_a"]},
         anonymous=DENIED),
@@ -437,18 +433,19 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world(gms_databases, tmp_path_factory):
+def world(gms_databases, gms_default_plugins, tmp_path_factory):
     root = tmp_path_factory.mktemp("route-matrix")
     config = {
         "TESTING": True, "SECRET_KEY": "test-secret-key", "WTF_CSRF_ENABLED": False,
-        "SQLALCHEMY_DATABASE_URI": gms_databases.url_for(root), "DATABASE_URL": None,
+        "DATABASE_URL": None,
         "BROKER_URL": None, "CELERY": {}, "UPLOAD_FOLDER": str(root / "uploads"),
-        "PLUGINS": _default_plugins(), "MAIL_BACKEND": "outbox", "TWO_FACTOR_ROLES": [],
+        "PLUGINS": gms_default_plugins, "MAIL_BACKEND": "outbox", "TWO_FACTOR_ROLES": [],
         "SESSION_LAST_SEEN_EVERY": 0,
     }
+    config["SQLALCHEMY_DATABASE_URI"] = gms_databases.url_for(root, config)
     with pytest.MonkeyPatch.context() as mp:
-        _clean_environment(mp)
-        app = _create_app(config, root / "instance")
+        clean_environment(mp)
+        app = create_app_in(config, root / "instance")
         app.test_client_class = IsolatedClient
         snapshot = None
         try:
@@ -464,12 +461,6 @@ def world(gms_databases, tmp_path_factory):
                 snapshot.close()
             route_world._dispose(app)
             gms_databases.reset()
-
-
-def _default_plugins() -> list[str]:
-    from gms import defaults
-
-    return list(defaults.PLUGINS)
 
 
 # ---------------------------------------------------------------------------- the tests

@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from gms.evaluation.models import Assignment
 from gms.extensions import db
-from gms.models import Application, Assignment, Competition, Organisation
+from gms.models import Application, Competition, Organisation
 
 from .helpers import call_form, login, make_org, make_user, toy_round
 from .toy_competition import TOY
@@ -79,8 +80,8 @@ def test_anonymous_review_hides_the_applicant_until_publication(app, client, clo
     # (issue 16); once marked, it comes under a neutral name
     assert client.get(f"/documents/{att_id}").status_code == 404
     with app.app_context():
+        from gms.evaluation import anonymised_copies
         from gms.models import Attachment
-        from gms.services import anonymised_copies
 
         anonymised_copies.mark_no_identity(db.session.get(Attachment, att_id),
                                            db.session.get(Application, application.id),

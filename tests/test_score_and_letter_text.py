@@ -12,10 +12,12 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from gms.evaluation import lifecycle, meetings, roster, scoring
+from gms.evaluation import minutes as minutes_service
+from gms.evaluation.models import Assignment, Score
 from gms.extensions import db
-from gms.models import Application, Assignment, Competition, Score, User
-from gms.services import calls, commission, evaluation, meetings
-from gms.testing.fixtures import login
+from gms.models import Application, Competition, User
+from gms.testing import login
 
 from .helpers import declared, toy_round
 from .toy_competition import TOY
@@ -84,19 +86,19 @@ def test_letters_and_minutes_print_names_and_titles_on_one_line(app, clock):
         db.session.commit()
         call = db.session.get(Competition, ids["call"])
         staff = db.session.get(User, ids["staff"])
-        commission.set_member(call, ids["m1"], "chair", staff)
+        roster.set_member(call, ids["m1"], "chair", staff)
         for a in db.session.scalars(select(Assignment)):
-            evaluation.save_review(declared(a, clock()), {"impact": D(8), "cost": 4}, {},
+            scoring.save_review(declared(a, clock()), {"impact": D(8), "cost": 4}, {},
                                    "", submit=True, now=clock())
         meetings.record_meeting(call, held_at=clock(), attendee_ids=[ids["m1"]], votes_for=1,
                                 votes_against=0, abstained=0, notes="", staff=staff)
-        calls.advance(call, "decide", now=clock(), actor_id=staff.id)
-        from gms.models import Award
+        lifecycle.advance(call, "decide", now=clock(), actor_id=staff.id)
+        from gms.evaluation.models import Award
         from gms.services.letters import letter_pdf
 
         award = db.session.scalar(select(Award).where(Award.application_id == application.id))
         letter = _text(letter_pdf(application, award, "ru"))
-        minutes = _text(meetings.minutes_pdf(call, "ru"))
+        minutes = _text(minutes_service.minutes_pdf(call, "ru"))
         number = application.number
     assert f"Aral aiyl okmotu — {number}: Water main ~ for Aral" in letter, letter[:400]
     assert "Aral aiyl okmotu" in minutes, minutes[:600]

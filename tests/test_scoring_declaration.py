@@ -9,9 +9,10 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import func, select
 
+from gms.evaluation import conflicts, declarations, scoring
+from gms.evaluation.models import Assignment, Score
 from gms.extensions import db
-from gms.models import Assignment, AuditEntry, Score
-from gms.services import commission, evaluation
+from gms.models import AuditEntry
 from gms.services.common import ServiceError
 
 from .helpers import toy_round
@@ -44,7 +45,7 @@ def test_a_member_who_has_not_declared_cannot_score(app, clock, submit):
         before = _state(sheet)
         assert before[0] == "pending" and before[4] == 0
         with pytest.raises(ServiceError, match="Declare first") as exc:
-            evaluation.save_review(sheet, SCORES, {}, "Fine.", submit=submit, now=clock())
+            scoring.save_review(sheet, SCORES, {}, "Fine.", submit=submit, now=clock())
         assert exc.value.status == 403
         db.session.rollback()
         assert _state(sheet) == before
@@ -56,12 +57,12 @@ def test_a_recused_member_cannot_score(app, clock):
     with app.app_context():
         ids = toy_round(now=clock())
         sheet = _sheet(ids["apps_a"][0], ids["m1"])
-        commission.declare(sheet, conflict=True, reason="My brother chairs the applicant",
+        declarations.declare(sheet, conflict=True, reason="My brother chairs the applicant",
                            now=clock())
         assert sheet.status == "recused"
         before = _state(sheet)
         with pytest.raises(ServiceError, match="conflict of interest") as exc:
-            evaluation.save_review(sheet, SCORES, {}, "", submit=True, now=clock())
+            scoring.save_review(sheet, SCORES, {}, "", submit=True, now=clock())
         assert exc.value.status == 403
         db.session.rollback()
         assert _state(sheet) == before and before[4] == 0
@@ -71,8 +72,8 @@ def test_a_member_who_declared_no_conflict_scores(app, clock):
     with app.app_context():
         ids = toy_round(now=clock())
         sheet = _sheet(ids["apps_a"][0], ids["m1"])
-        commission.declare(sheet, conflict=False, reason="", now=clock())
-        assert evaluation.save_review(sheet, SCORES, {}, "Fine.", submit=True,
+        declarations.declare(sheet, conflict=False, reason="", now=clock())
+        assert scoring.save_review(sheet, SCORES, {}, "Fine.", submit=True,
                                       now=clock()) == {}
         db.session.expire_all()
         assert sheet.status == "submitted" and sheet.total is not None
@@ -81,28 +82,29 @@ def test_a_member_who_declared_no_conflict_scores(app, clock):
         # the member's declaration covers only that application: another one still refuses
         other = _sheet(ids["apps_b"][0], ids["m1"])
         with pytest.raises(ServiceError, match="Declare first"):
-            evaluation.save_review(other, SCORES, {}, "", submit=True, now=clock())
+            scoring.save_review(other, SCORES, {}, "", submit=True, now=clock())
 
 
 def test_a_conflict_detected_after_the_assignment_bars_scoring_until_overridden(app, clock):
     """The member declared no conflict, then recorded a link to the applicant: the detected
     conflict refuses the scores (nothing written) until staff override it with a reason."""
-    from gms.models import Application, MemberLink, User
+    from gms.evaluation.models import MemberLink
+    from gms.models import Application, User
 
     with app.app_context():
         ids = toy_round(now=clock())
         sheet = _sheet(ids["apps_a"][0], ids["m1"])
-        commission.declare(sheet, conflict=False, reason="", now=clock())
+        declarations.declare(sheet, conflict=False, reason="", now=clock())
         application = db.session.get(Application, ids["apps_a"][0])
         db.session.add(MemberLink(user_id=ids["m1"], organisation_id=application.organisation_id,
                                   kind="relative"))
         db.session.commit()
         before = _state(sheet)
         with pytest.raises(ServiceError, match="conflict of interest") as exc:
-            evaluation.save_review(sheet, SCORES, {}, "", submit=True, now=clock())
+            scoring.save_review(sheet, SCORES, {}, "", submit=True, now=clock())
         assert exc.value.status == 403
         db.session.rollback()
         assert _state(sheet) == before
-        commission.override(application, ids["m1"], "A cousin twice removed",
+        conflicts.override(application, ids["m1"], "A cousin twice removed",
                             db.session.get(User, ids["staff"]), clock())
-        assert evaluation.save_review(sheet, SCORES, {}, "", submit=True, now=clock()) == {}
+        assert scoring.save_review(sheet, SCORES, {}, "", submit=True, now=clock()) == {}

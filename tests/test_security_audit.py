@@ -302,7 +302,7 @@ def test_a_failed_start_up_anchor_is_logged_not_raised(app, tmp_path, caplog):
 
 @pytest.mark.services
 def test_a_real_worker_anchors_the_log_when_it_starts(app, tmp_path):
-    from gms.testing.fixtures import start_worker
+    from gms.testing.services import start_worker
 
     with app.app_context():
         toy_round()
@@ -318,21 +318,22 @@ def test_a_real_worker_anchors_the_log_when_it_starts(app, tmp_path):
 
 
 def test_an_anchor_is_written_after_the_results_are_published(app, clock):
-    from gms.models import Assignment, Competition
-    from gms.services import calls, evaluation
+    from gms.evaluation import lifecycle, scoring
+    from gms.evaluation.models import Assignment
+    from gms.models import Competition
 
     with app.app_context():
         ids = toy_round(now=clock())
         later = clock() + timedelta(hours=3)
         for assignment in db.session.scalars(db.select(Assignment)).all():
-            evaluation.save_review(declared(assignment, later),
+            scoring.save_review(declared(assignment, later),
                                    {"impact": Decimal(6), "cost": 2}, {}, "", submit=True,
                                    now=later)
         call = db.session.get(Competition, ids["call"])
         with app.test_request_context():
-            calls.advance(call, "decide", now=later, actor_id=ids["staff"])
+            lifecycle.advance(call, "decide", now=later, actor_id=ids["staff"])
             assert audit.read_anchors() == []  # deciding is not publishing
-            calls.advance(call, "publish", now=later, actor_id=ids["staff"])
+            lifecycle.advance(call, "publish", now=later, actor_id=ids["staff"])
         published = db.session.scalar(db.select(AuditEntry).where(
             AuditEntry.action == "call.publish"))
         anchors = audit.read_anchors()

@@ -19,18 +19,19 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import func, select
 
-from gms.extensions import db
-from gms.models import (
-    Application,
-    Assignment,
-    AuditEntry,
-    Award,
-    Competition,
-    ConsensusReport,
-    MemberLink,
-    User,
+from gms.evaluation import (
+    assignment,
+    conflicts,
+    consensus,
+    declarations,
+    lifecycle,
+    ranking,
+    roster,
+    scoring,
 )
-from gms.services import calls, commission, evaluation
+from gms.evaluation.models import Assignment, Award, ConsensusReport, MemberLink
+from gms.extensions import db
+from gms.models import Application, AuditEntry, Competition, User
 from gms.services.common import ServiceError
 
 from .helpers import login, make_user, toy_round
@@ -44,9 +45,9 @@ def _sheet(application_id: int, member_id: int, impact, cost, now, *,
     """The member's sheet on the application (total 2 × impact + cost, of 25)."""
     a = db.session.scalar(select(Assignment).where(Assignment.application_id == application_id,
                                                    Assignment.reviewer_id == member_id))
-    if commission.declaration(a.application, member_id) is None:
-        commission.declare(a, conflict=False, reason="", now=now)
-    assert evaluation.save_review(a, {"impact": D(str(impact)), "cost": D(cost)}, {}, "",
+    if declarations.declaration(a.application, member_id) is None:
+        declarations.declare(a, conflict=False, reason="", now=now)
+    assert scoring.save_review(a, {"impact": D(str(impact)), "cost": D(cost)}, {}, "",
                                   submit=submit, now=now) == {}
 
 
@@ -63,15 +64,15 @@ def world(app, clock):
         staff = db.session.get(User, ids["staff"])
         ids["target"], ids["other"] = ids["apps_a"][0], ids["apps_b"][0]
         for app_id in (ids["target"], ids["other"]):
-            evaluation.assign(db.session.get(Application, app_id), [ids["m2"]], staff)
+            assignment.assign(db.session.get(Application, app_id), [ids["m2"]], staff)
         ids["m3"] = make_user("commission", "m3@x.kg").id
         ids["m4"] = make_user("commission", "m4@x.kg").id
         for key, role in (("m1", "member"), ("m2", "member"), ("m3", "rapporteur"),
                           ("m4", "chair")):
-            commission.set_member(call, ids[key], role, staff)
+            roster.set_member(call, ids[key], role, staff)
         for key in ("m3", "m4"):
             for app_id in (ids["target"], ids["other"]):
-                commission.declare_for_consensus(
+                declarations.declare_for_consensus(
                     db.session.get(Application, app_id), db.session.get(User, ids[key]),
                     conflict=False, reason="", now=clock())
     return ids
@@ -87,7 +88,7 @@ def _state() -> tuple:
 
 def _rows(ids) -> dict:
     call = db.session.get(Competition, ids["call"])
-    return {r.application_id: r for r in evaluation.ranking(call)}
+    return {r.application_id: r for r in ranking.ranking(call)}
 
 
 def _propose(app, client, ids, score: str, who: str = "m3@x.kg"):
@@ -120,7 +121,7 @@ def test_no_consensus_on_an_application_whose_scores_do_not_diverge(app, client,
     assert r.status_code == 409
     assert "do not diverge beyond the call&#39;s limit (5)" in r.get_data(as_text=True)
     with app.app_context(), pytest.raises(ServiceError, match="do not diverge") as refused:
-        commission.record_consensus(db.session.get(Application, ids["target"]),
+        consensus.record_consensus(db.session.get(Application, ids["target"]),
                                     db.session.get(User, ids["m3"]), "21", "x", clock())
     assert refused.value.status == 409
 
@@ -190,7 +191,7 @@ def test_one_persons_consensus_ranks_nothing_until_a_second_member_confirms(
         assert rows[ids["target"]].needs_consensus
         assert [r.application_id for r in rows.values() if r.rank == 1] == [ids["other"]]
         with app.test_request_context(), pytest.raises(ServiceError, match="consensus"):
-            calls.advance(db.session.get(Competition, ids["call"]), "decide", now=clock(),
+            lifecycle.advance(db.session.get(Competition, ids["call"]), "decide", now=clock(),
                           actor_id=ids["staff"])
         db.session.rollback()
         before = _state()
@@ -225,7 +226,7 @@ def test_one_persons_consensus_ranks_nothing_until_a_second_member_confirms(
         assert entries["consensus.confirmed"].actor_id == ids["m4"]
         assert entries["consensus.confirmed"].payload["proposed_by"] == ids["m3"]
         with app.test_request_context():
-            calls.advance(db.session.get(Competition, ids["call"]), "decide", now=clock(),
+            lifecycle.advance(db.session.get(Competition, ids["call"]), "decide", now=clock(),
                           actor_id=ids["staff"])
 
 
@@ -239,7 +240,7 @@ def test_a_member_confirms_from_their_own_submitted_sheet(app, client, world, cl
         sheet = db.session.scalar(select(Assignment.id).where(
             Assignment.application_id == ids["target"], Assignment.reviewer_id == ids["m2"]))
         outsider = make_user("commission", "m5@x.kg")
-        commission.set_member(db.session.get(Competition, ids["call"]), outsider.id,
+        roster.set_member(db.session.get(Competition, ids["call"]), outsider.id,
                               "member", db.session.get(User, ids["staff"]))
     assert _propose(app, client, ids, "12", who="m4@x.kg").status_code == 302
     login(client, "m5@x.kg")
@@ -261,13 +262,13 @@ def test_a_reopened_sheet_withdraws_the_consensus(app, client, world, clock):
         _sheet(ids["target"], ids["m1"], 9.5, 4, clock())
         _sheet(ids["target"], ids["m2"], 1.5, 0, clock())
         target = db.session.get(Application, ids["target"])
-        commission.record_consensus(target, db.session.get(User, ids["m3"]), "12", "x",
+        consensus.record_consensus(target, db.session.get(User, ids["m3"]), "12", "x",
                                     clock())
-        commission.confirm_consensus(target, db.session.get(User, ids["m4"]), D(12), clock())
+        consensus.confirm_consensus(target, db.session.get(User, ids["m4"]), D(12), clock())
         assert _rows(ids)[ids["target"]].score == D(12)
         sheet = db.session.scalar(select(Assignment).where(
             Assignment.application_id == ids["target"], Assignment.reviewer_id == ids["m2"]))
-        commission.reopen(sheet, db.session.get(User, ids["m4"]), "Criteria mixed up")
+        scoring.reopen(sheet, db.session.get(User, ids["m4"]), "Criteria mixed up")
         assert db.session.scalar(select(func.count()).select_from(ConsensusReport)) == 0
         entry = db.session.scalar(select(AuditEntry).where(
             AuditEntry.action == "consensus.withdrawn"))
@@ -303,8 +304,8 @@ def test_issue_case_a_low_scored_application_cannot_take_first_prize(app, client
         _sheet(low, ids["m1"], 1, 1, clock())    # 3 of 25
         _sheet(high, ids["m1"], 8, 4, clock())   # 20 of 25
         staff = db.session.get(User, ids["staff"])
-        commission.set_member(call, ids["m2"], "rapporteur", staff)
-        commission.declare_for_consensus(db.session.get(Application, low),
+        roster.set_member(call, ids["m2"], "rapporteur", staff)
+        declarations.declare_for_consensus(db.session.get(Application, low),
                                          db.session.get(User, ids["m2"]), conflict=False,
                                          reason="", now=clock())
         before = _state()
@@ -315,7 +316,7 @@ def test_issue_case_a_low_scored_application_cannot_take_first_prize(app, client
         assert _state() == before
         call = db.session.get(Competition, ids["call"])
         with app.test_request_context():
-            calls.advance(call, "decide", now=clock(), actor_id=ids["staff"])
+            lifecycle.advance(call, "decide", now=clock(), actor_id=ids["staff"])
         first = db.session.scalar(select(Award).where(Award.rank == 1))
         assert (first.application_id, first.outcome) == (high, "funded")
         assert db.session.scalar(select(Award.outcome).where(
@@ -334,11 +335,11 @@ def _chair_world(app, clock, *, conflict: str) -> dict:
         staff = db.session.get(User, ids["staff"])
         target = db.session.get(Application, ids["apps_a"][0])
         _sheet(target.id, ids["m1"], 5, 3, clock())
-        commission.set_member(call, ids["m2"], "chair", staff)
-        commission.set_member(call, ids["m1"], "member", staff)
-        [chair_sheet] = evaluation.assign(target, [ids["m2"]], staff)
+        roster.set_member(call, ids["m2"], "chair", staff)
+        roster.set_member(call, ids["m1"], "member", staff)
+        [chair_sheet] = assignment.assign(target, [ids["m2"]], staff)
         if conflict == "declared":
-            commission.declare(chair_sheet, conflict=True, reason="My sister runs it",
+            declarations.declare(chair_sheet, conflict=True, reason="My sister runs it",
                                now=clock())
         else:
             db.session.add(MemberLink(user_id=ids["m2"], organisation_id=target.organisation_id,
@@ -365,7 +366,7 @@ def test_a_conflicted_chair_cannot_reopen_a_members_sheet(app, client, clock, co
         sheet = db.session.get(Assignment, ids["member_sheet"])
         assert sheet.status == "submitted" and sheet.submitted_at is not None
         with pytest.raises(ServiceError, match="conflict of interest bars") as refused:
-            commission.reopen(sheet, db.session.get(User, ids["m2"]), "I want it lower")
+            scoring.reopen(sheet, db.session.get(User, ids["m2"]), "I want it lower")
         assert refused.value.status == 403
         db.session.rollback()
         assert _state() == before
@@ -375,10 +376,10 @@ def test_a_detected_conflict_overridden_by_staff_lets_the_chair_reopen(app, cloc
     ids = _chair_world(app, clock, conflict="detected")
     with app.app_context():
         target = db.session.get(Application, ids["target"])
-        commission.override(target, ids["m2"], "A distant link, checked",
+        conflicts.override(target, ids["m2"], "A distant link, checked",
                             db.session.get(User, ids["staff"]), clock())
         sheet = db.session.get(Assignment, ids["member_sheet"])
-        commission.reopen(sheet, db.session.get(User, ids["m2"]), "Criteria mixed up")
+        scoring.reopen(sheet, db.session.get(User, ids["m2"]), "Criteria mixed up")
         assert sheet.status == "pending"
         assert db.session.scalar(select(AuditEntry).where(
             AuditEntry.action == "review.reopened")).payload["reason"] == "Criteria mixed up"

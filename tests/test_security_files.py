@@ -17,17 +17,10 @@ import pytest
 from sqlalchemy import func, select
 
 from gms.cli import main as gms_cli
+from gms.evaluation.models import Assignment, Award
 from gms.extensions import db
 from gms.hooks import hookimpl
-from gms.models import (
-    Application,
-    Assignment,
-    Attachment,
-    AuditEntry,
-    Award,
-    Competition,
-    User,
-)
+from gms.models import Application, Attachment, AuditEntry, Competition, User
 from gms.services import audit, document_metadata, exports, opendata, spreadsheet_safety, uploads
 from gms.services.common import ServiceError
 
@@ -470,7 +463,7 @@ def anonymous_review(app, client):
         db.session.commit()
         # their pages name nobody (only their metadata does): staff mark them so, and members
         # may download them (issue 16: never before staff approve a copy or such a mark)
-        from gms.services import anonymised_copies
+        from gms.evaluation import anonymised_copies
 
         for attachment_id in documents.values():
             anonymised_copies.mark_no_identity(db.session.get(Attachment, attachment_id),

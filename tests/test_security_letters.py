@@ -26,17 +26,12 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
+from gms.evaluation.models import Award
 from gms.extensions import db
-from gms.models import (
-    Application,
-    Attachment,
-    AuditEntry,
-    Award,
-    Competition,
-    LetterJob,
-    OutboxMessage,
-)
-from gms.testing.fixtures import _broker_url, _forget_queue, _sqlalchemy_url, login, start_worker
+from gms.models import Application, Attachment, AuditEntry, Competition, LetterJob, OutboxMessage
+from gms.testing.services import forget_queue, start_worker
+from gms.testing.support import broker_url, sqlalchemy_url
+from gms.testing.users import login
 
 APPLICANTS = 12
 #: a broker nobody listens on: publishing to it fails at once (connection refused)
@@ -48,7 +43,7 @@ def _decided_call(make_user, n: int = APPLICANTS) -> tuple[int, SimpleNamespace,
     organisations, each with its award (funded, reserve, not funded): ready to publish.
     Returns the call's id, the staff member (e-mail and password, to log in) and the
     applications' ids."""
-    from gms.services.calls import freeze
+    from gms.services.contract import freeze
 
     now = datetime.now(UTC)
     staff = make_user("staff")
@@ -272,17 +267,17 @@ def test_the_letters_task_is_acknowledged_late_and_resumed_by_the_beat(app):
 def queue():
     name = f"gms-letters-{uuid.uuid4().hex[:10]}"
     yield name
-    _forget_queue(_broker_url(), name)
+    forget_queue(broker_url(), name)
 
 
 @pytest.fixture
 def app_config(app_config, request):
     """The services tests send tasks to their own queue on Redis; a killed worker's task
     comes back after 2 s (the broker's visibility timeout), not an hour."""
-    if not request.node.get_closest_marker("services") or not _broker_url():
+    if not request.node.get_closest_marker("services") or not broker_url():
         return app_config
     name = request.getfixturevalue("queue")
-    return {**app_config, "BROKER_URL": _broker_url(),
+    return {**app_config, "BROKER_URL": broker_url(),
             "CELERY": {"task_default_queue": name,
                        "broker_transport_options": {"visibility_timeout": 2}}}
 
@@ -321,7 +316,7 @@ def test_a_worker_killed_while_writing_letters_leaves_each_applicant_one_letter(
     assert _in(app, lambda: _pending(call_id)) == APPLICANTS
     # hold the sixth applicant's row: the worker writes five letters, then waits on it
     # (storing the sixth letter's row needs the lock) with the sixth file already written
-    engine = create_engine(_sqlalchemy_url(os.environ["GMS_TEST_DATABASE_URL"]))
+    engine = create_engine(sqlalchemy_url(os.environ["GMS_TEST_DATABASE_URL"]))
     holder = engine.connect()
     holder.begin()
     holder.execute(text("SELECT id FROM applications WHERE id = :id FOR UPDATE"),

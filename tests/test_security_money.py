@@ -17,9 +17,10 @@ from sqlalchemy.exc import IntegrityError
 from gms.documents import Document, render_pdf
 from gms.extensions import db
 from gms.forms import DecimalField, Form, IntegerField, Optional
-from gms.models import Application, Competition, Grant, Transfer
-from gms.models import money as M
-from gms.services import agreements, ledger
+from gms.models import Application, Competition
+from gms.money import agreement_pdf, agreements, ledger
+from gms.money import models as M
+from gms.money.models import Grant, Transfer
 from gms.services.common import ServiceError
 
 from .test_money_core import (
@@ -143,7 +144,7 @@ def test_transfers_in_chf_stop_at_the_award_in_kgs_and_the_database_agrees(app_c
     pay(grant, "350000", exchange_rate=D("70"))        # 5,000 CHF: the grant in CHF is used up
     assert (grant.transferred, grant.transferred_kgs) == (D("5000.00"), D("350000.00"))
     reversal = db.session.scalar(select(Transfer))
-    from gms.services import transfers as money
+    from gms.money import transfers as money
 
     money.reverse(reversal, value_date=DAY, payment_order="PO-R", reason="wrong rate",
                   actor=people().finance)
@@ -172,7 +173,7 @@ def test_returns_in_kgs_stay_within_what_was_transferred_in_kgs(app_ctx, clock):
                          starts_on=None, ends_on=None, recipient_account="4402011100005821")
     _sign(grant)
     pay(grant, "100000", exchange_rate=D("100"))     # 1,000 CHF
-    from gms.services import transfers as money
+    from gms.money import transfers as money
 
     with pytest.raises(ServiceError, match="More cannot be returned"):  # 800 CHF, 112,000 KGS
         money.record_return(grant, value_date=DAY, amount_kgs=D("112000"),
@@ -297,7 +298,7 @@ def test_newlines_in_a_title_do_not_inject_headings_or_signature_lines(app_ctx, 
     call = db.session.get(Competition, application.competition_id)
     call.title = {"en": "Toy call", "ru": "## ИНЪЕКЦИЯ\n~ Подпись"}
     db.session.commit()
-    data = agreements.agreement_pdf(grant, "ru")
+    data = agreement_pdf.agreement_pdf(grant, "ru")
     lines = _pdf_lines(data)
     assert not any(line in ("SIGNATURES", "## ИНЪЕКЦИЯ", "ИНЪЕКЦИЯ", "Annex")
                    for line in lines), lines

@@ -320,7 +320,7 @@ def test_a_successful_log_in_forgets_the_failures_of_that_address(app, client, m
 
 
 def test_signed_in_pages_and_auth_forms_are_not_stored(app, client, make_user):
-    from gms.testing.fixtures import login
+    from gms.testing import login
 
     for url in ("/login", "/reset", "/register"):
         assert client.get(url).headers.get("Cache-Control") == "no-store", url
@@ -388,9 +388,9 @@ def test_delays_are_shared_by_every_worker_through_redis(make_app, make_user):
     the owner at another address gets in on either."""
     import uuid
 
-    from gms.testing.fixtures import _broker_url
+    from gms.testing.support import broker_url
 
-    config = {"RATELIMIT_STORAGE_URI": _broker_url(),
+    config = {"RATELIMIT_STORAGE_URI": broker_url(),
               "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
     first, second = make_app(config), make_app(config)
     user = make_user("applicant")

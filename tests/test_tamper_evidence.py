@@ -9,18 +9,12 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import func, select, text
 
+from gms.evaluation import scoring
+from gms.evaluation.models import Assignment, Score
 from gms.extensions import db
-from gms.models import (
-    Application,
-    Assignment,
-    AuditEntry,
-    Competition,
-    IntegrityCheck,
-    OutboxMessage,
-    Score,
-    Transfer,
-)
-from gms.services import evaluation, tamper_check
+from gms.models import Application, AuditEntry, Competition, IntegrityCheck, OutboxMessage
+from gms.money.models import Transfer
+from gms.services import tamper_check
 
 from .helpers import declared, toy_round
 from .test_money_core import MONEY_TOY, funded, make_call, pay, signed
@@ -33,7 +27,7 @@ def scored_round(now) -> dict:
     ids = toy_round(now=now)
     for app_id in ids["apps_a"] + ids["apps_b"]:
         sheet = db.session.scalar(select(Assignment).where(Assignment.application_id == app_id))
-        evaluation.save_review(declared(sheet, now), {"impact": D("7.5"), "cost": 4}, {}, "",
+        scoring.save_review(declared(sheet, now), {"impact": D("7.5"), "cost": 4}, {}, "",
                                submit=True, now=now)
     grant = signed(funded(make_call()))
     pay(grant, "10000")
@@ -205,7 +199,7 @@ def test_the_nightly_task_mails_the_auditor_on_a_finding(app, clock):
 
 
 def test_staff_see_the_last_check_on_the_audit_log_page(app, client, runner, clock):
-    from gms.testing.fixtures import login
+    from gms.testing import login
 
     with app.app_context():
         ids = scored_round(clock())
@@ -260,7 +254,7 @@ def test_the_digests_cost_a_sheet_submission_two_queries(app, clock, query_count
             Assignment.application_id == ids["apps_a"][0]))
         declared(sheet, clock())
         with query_counter() as q:
-            evaluation.save_review(sheet, {"impact": D("7.5"), "cost": 4}, {}, "",
+            scoring.save_review(sheet, {"impact": D("7.5"), "cost": 4}, {}, "",
                                    submit=True, now=clock())
         reads = [s for s in q.statements if s.lstrip().startswith("SELECT")
                  and ("FROM assignments \nWHERE assignments.id IN" in s

@@ -21,7 +21,9 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("ky", "ru", "en")
 CORE = ROOT / "gms"
-PLUGINS = sorted(p for p in (ROOT / "plugins").iterdir() if p.is_dir() and p.name[0] not in "._")
+# the plugins, and the example plugins of docs/writing-a-plugin.md
+PLUGINS = sorted(p for folder in (ROOT / "plugins", ROOT / "docs" / "examples")
+                 for p in folder.iterdir() if p.is_dir() and p.name[0] not in "._")
 # keywords also listed in babel.cfg; given here too for Babel releases that ignore them there
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
 PLACEHOLDER = re.compile(r"%\((\w+)\)[-#0 +]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[diouxXeEfFgGcrsa%]")

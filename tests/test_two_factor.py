@@ -253,10 +253,10 @@ def test_a_password_reset_lifts_the_lock(app, client, make_user):
 @pytest.mark.services
 def test_failures_are_shared_by_all_workers_through_redis(make_app, make_user):
     """Two app instances (two gunicorn workers) share the counters in Redis."""
-    from gms.testing.fixtures import _broker_url
+    from gms.testing.support import broker_url
 
     prefix = f"test-{uuid.uuid4().hex}"
-    config = {"RATELIMIT_STORAGE_URI": _broker_url(), "RATELIMIT_KEY_PREFIX": prefix}
+    config = {"RATELIMIT_STORAGE_URI": broker_url(), "RATELIMIT_KEY_PREFIX": prefix}
     first, second = make_app(config), make_app(config)
     user = make_user("applicant")
     for _n in range(5):

@@ -10,11 +10,11 @@ from gms.competition import (
     CompetitionType,
     Criterion,
     DocumentKind,
-    EligibilityRule,
     ReportDefinition,
     Scale,
     ScoringSheet,
     SettingField,
+    rule,
 )
 from gms.forms import ApplicationForm
 from gms.hooks import hookimpl
@@ -24,13 +24,16 @@ class ToyForm(ApplicationForm):
     summary = StringField("Summary", validators=[DataRequired()])
 
 
-def _summary_rule(min_length: int) -> EligibilityRule:
+@rule("toy.summary")
+def summary_rule(min_length: int):
+    """The summary has at least ``min_length`` characters."""
+
     def check(app):
         ok = len(app.answers.get("summary") or "") >= min_length
         return ok, ("Summary is long enough." if ok else
                     f"Summary must have at least {min_length} characters.")
 
-    return EligibilityRule("toy.summary", check, params={"min_length": min_length})
+    return check
 
 
 class ToyCompetition(CompetitionType):
@@ -54,7 +57,7 @@ class ToyCompetition(CompetitionType):
         return ScoringSheet(tuple(self.criteria(competition)), reviewers_per_application=2)
 
     def eligibility_rules(self, competition):
-        return [_summary_rule(int(competition.settings.get("min_summary", 5)))]
+        return [summary_rule(competition.settings["min_summary"])]
 
     def application_form(self, competition):
         return ToyForm
@@ -73,6 +76,10 @@ class ToyPlugin:
     @hookimpl
     def gms_register_competition_types(self):
         return [ToyCompetition()]
+
+    @hookimpl
+    def gms_register_factories(self):
+        return [summary_rule]
 
 
 TOY = {"EXTRA_PLUGINS": {"toy": ToyPlugin()}, "BABEL_DEFAULT_LOCALE": "en"}

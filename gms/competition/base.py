@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .awards import WithinEnvelope
-from .eligibility import EligibilityRule
+from .contract import Spec, answer_field, within_envelope
 from .info import ApplicationInfo, CompetitionInfo
 from .scoring import Criterion, ScoringSheet
+from .settings import SettingField
 
 
 @dataclass(frozen=True)
@@ -37,17 +37,6 @@ class ReportDefinition:
     build: Callable[[CompetitionInfo, Sequence[ApplicationInfo]], tuple[list, list[list]]]
 
 
-@dataclass(frozen=True)
-class SettingField:
-    """A per-call setting the competition declares; ``kind`` is int, decimal, bool or text."""
-
-    name: str
-    label: Any
-    kind: str = "int"
-    default: Any = None
-    help: Any = ""
-
-
 class CompetitionType:
     """Base class of competition types; subclasses override what differs.
 
@@ -57,6 +46,12 @@ class CompetitionType:
     names by slot — ``"application"`` (read-only view of the answers, variable ``answers``)
     and ``"review_panel"`` (an extra panel beside the answers on the staff and commission
     pages, variables ``application`` and ``call``).
+
+    What most types declare rather than compute: ``rubric`` (the criteria, e.g. from
+    :func:`~gms.competition.scoring.out_of_points`), ``reviewers_per_application``,
+    ``document_labels`` (label by document code) with ``required_documents`` and
+    ``optional_documents`` (codes). The default methods read them; override a method when
+    the call's settings change the answer.
     """
 
     key: str = ""
@@ -68,6 +63,11 @@ class CompetitionType:
     #: commission members see a code instead of the applicant until results are published
     #: (a call may override it with a setting named ``anonymous_review``)
     anonymous_review: bool = False
+    rubric: Sequence[Criterion] = ()
+    reviewers_per_application: int = 2
+    document_labels: Mapping[str, Any] = {}
+    required_documents: tuple[str, ...] = ()
+    optional_documents: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.key} v{self.version}>"
@@ -83,30 +83,46 @@ class CompetitionType:
 
     # -- judging ----------------------------------------------------------------------
     def criteria(self, competition: CompetitionInfo) -> Sequence[Criterion]:
-        """The scored criteria."""
-        raise NotImplementedError
+        """The scored criteria: the :attr:`rubric` unless overridden."""
+        if not self.rubric:
+            raise NotImplementedError(f"{type(self).__name__} declares no rubric")
+        return tuple(self.rubric)
 
     def scoring_sheet(self, competition: CompetitionInfo) -> ScoringSheet:
-        """Criteria with aggregation and thresholds; frozen on the call when it opens."""
-        return ScoringSheet(criteria=tuple(self.criteria(competition)))
+        """Criteria with aggregation and thresholds; frozen on the call when it opens.
+        The default sums the criteria, each application read by
+        :attr:`reviewers_per_application` members."""
+        return ScoringSheet(criteria=tuple(self.criteria(competition)),
+                            reviewers_per_application=self.reviewers_per_application)
 
-    def eligibility_rules(self, competition: CompetitionInfo) -> Sequence[EligibilityRule]:
-        """Rules run live on the form and again at submission and screening."""
+    def eligibility_rules(self, competition: CompetitionInfo) -> Sequence[Spec]:
+        """Specs of the rules (from :func:`gms.competition.rule` factories) configured from
+        the call's settings; frozen when the call opens, then run live on the form and again
+        at submission and screening."""
         return ()
 
-    def award_policy(self, competition: CompetitionInfo):
-        """An object with ``decide(ranking, budget)``; defaults to funding within envelope."""
-        return WithinEnvelope(max_awards=competition.max_awards,
-                              max_grant=competition.max_grant)
+    def award_policy(self, competition: CompetitionInfo) -> Spec:
+        """The spec of the award policy, frozen when the call opens; defaults to funding
+        within the envelope (``core.within_envelope``)."""
+        return within_envelope(max_awards=competition.max_awards,
+                               max_grant=competition.max_grant)
 
     # -- applying ---------------------------------------------------------------------
     def application_form(self, competition: CompetitionInfo):
         """A WTForms form class (subclass of ``gms.forms.ApplicationForm``)."""
         raise NotImplementedError
 
+    def document(self, code: str, required: bool = False) -> DocumentKind:
+        """The document kind ``code``, labelled from :attr:`document_labels`."""
+        return DocumentKind(code, self.document_labels[code], required)
+
     def document_kinds(self, competition: CompetitionInfo) -> Sequence[DocumentKind]:
-        """Documents applicants upload."""
-        return ()
+        """Documents applicants upload; a call freezes their codes and ``required`` flags
+        when it opens, and looks their labels up here by code (the code when gone). The
+        default: :attr:`required_documents`, then :attr:`optional_documents` ("other" is
+        offered by the core for every competition)."""
+        return (*(self.document(code, required=True) for code in self.required_documents),
+                *(self.document(code) for code in self.optional_documents))
 
     def identity_names(self, application: ApplicationInfo) -> Sequence[str]:
         """Names, besides the organisation's, its unit's and its rayon's, that identify the
@@ -114,12 +130,10 @@ class CompetitionType:
         approve their anonymised copies under coded review."""
         return ()
 
-    def requested_amount(self, answers: Mapping[str, Any]) -> Decimal | None:
-        """The amount requested, read from the answers (``None`` when missing or not a number)."""
-        try:
-            return Decimal(str(answers["requested_amount"]))
-        except (KeyError, ArithmeticError, ValueError):
-            return None
+    def requested_amount_rule(self, competition: CompetitionInfo) -> Spec:
+        """The spec of how the requested amount is read from the answers, frozen when the
+        call opens; defaults to the answer ``requested_amount`` (``core.answer_field``)."""
+        return answer_field(field="requested_amount")
 
     # -- money ------------------------------------------------------------------------
     def payment_plan(self, competition: CompetitionInfo) -> Sequence[tuple[Decimal, bool]]:

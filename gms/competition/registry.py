@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from .base import CompetitionType
+from .contract import CORE_FACTORIES, Factories
 
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$")
 
@@ -15,11 +16,15 @@ class RegistryError(RuntimeError):
 
 
 class Registry:
-    """Competition types by key; each remembers the plugin that registered it."""
+    """Competition types by key, each with the plugin that registered it, and the
+    factories of rules and policies (:class:`~gms.competition.contract.Factories`, the
+    core's own included)."""
 
     def __init__(self) -> None:
         self._types: dict[str, CompetitionType] = {}
         self.plugin_of: dict[str, str] = {}
+        self.factories = Factories()
+        self.factories.extend("core", CORE_FACTORIES)
 
     def add(self, plugin_name: str, ctype: CompetitionType) -> None:
         key = ctype.key

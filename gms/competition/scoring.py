@@ -7,8 +7,8 @@ so a plugin upgrade never changes a running call.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import asdict, dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 Number = Decimal | int | float | None
@@ -148,3 +148,30 @@ class ScoringSheet:
         )
         return cls(**{**data, "criteria": crits})
 
+
+
+# ---------------------------------------------------------------------------- rubrics
+# A rubric's rows give each criterion's label and guidance by language code.
+
+
+def out_of_points(rows: Iterable[tuple], step: float = 0.5,
+                  comment_below_percent: float | None = None) -> tuple[Criterion, ...]:
+    """Criteria from ``(key, points, label, guidance)`` rows, each scored from 0 to its
+    points in ``step``s; a comment is required under ``comment_below_percent`` % of them."""
+    return tuple(
+        Criterion(key=key, label=dict(label), scale=Scale(min=0, max=points, step=step),
+                  guidance=dict(guidance),
+                  comment_below=(None if comment_below_percent is None
+                                 else points * comment_below_percent / 100))
+        for key, points, label, guidance in rows)
+
+
+def on_scale(rows: Iterable[tuple], scale: Scale, comment_below: float | None = None,
+             not_applicable: Collection[str] = ()) -> tuple[Criterion, ...]:
+    """Criteria from ``(key, label, guidance)`` rows, all on ``scale``; those named in
+    ``not_applicable`` may be marked "not applicable"."""
+    return tuple(
+        Criterion(key=key, label=dict(label), guidance=dict(guidance),
+                  scale=replace(scale, allow_na=True) if key in not_applicable else scale,
+                  comment_below=comment_below)
+        for key, label, guidance in rows)

@@ -1,19 +1,39 @@
 """Hook specifications of GMS. Every hook name starts with ``gms_``.
 
-Hooks are called with keyword arguments. Collected results come back in reverse registration
+Hooks are called with keyword arguments. The annotations say what each hook receives and
+returns; their types are imported only for type checkers (``TYPE_CHECKING``), so this module
+imports nothing of the core at run time. Collected results come back in reverse registration
 order, so the core sorts them where order matters. Event hooks run after the change is
 committed and must be quick: queue slow work as Celery tasks.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
 from gms.hooks import hookspec
+
+if TYPE_CHECKING:
+    from flask import Blueprint, Flask
+
+    from gms.competition import (
+        ApplicationInfo,
+        AwardDecision,
+        CompetitionInfo,
+        CompetitionType,
+        EligibilityRule,
+        Factory,
+    )
+    from gms.competition.payee import PayeeAccount
+    from gms.demo import Demo
 
 # --------------------------------------------------------------------------- set-up hooks
 
 
 @hookspec
-def gms_register_competition_types():
+def gms_register_competition_types() -> Iterable[CompetitionType]:
     """Register the competition types this plugin offers.
 
     Called once in ``create_app``. A duplicate key, or a key that does not start with the
@@ -24,7 +44,21 @@ def gms_register_competition_types():
 
 
 @hookspec
-def gms_register_blueprints():
+def gms_register_factories() -> Iterable[Factory]:
+    """Register the factories of this plugin's eligibility rules, award policies and
+    requested-amount rules (:func:`gms.competition.rule`, :func:`gms.competition.policy`,
+    :func:`gms.competition.amount_rule`).
+
+    Called once in ``create_app``. A call freezes the codes and parameters of the specs its
+    type returns when it opens and rebuilds them later from these factories, by code. A
+    code that does not start with ``<plugin>.``, or is registered twice, stops start-up.
+
+    :returns: an iterable of :class:`gms.competition.Factory`.
+    """
+
+
+@hookspec
+def gms_register_blueprints() -> Iterable[Blueprint]:
     """Register Flask blueprints; each is mounted under ``/p/<blueprint name>``.
 
     Called once in ``create_app`` after the core blueprints.
@@ -34,7 +68,7 @@ def gms_register_blueprints():
 
 
 @hookspec
-def gms_register_periodic_tasks():
+def gms_register_periodic_tasks() -> Mapping[str, Mapping[str, Any]]:
     """Add entries to the Celery beat schedule.
 
     Called once when the Celery app is configured. Keys must start with ``<plugin>.``.
@@ -45,7 +79,7 @@ def gms_register_periodic_tasks():
 
 
 @hookspec
-def gms_demo_data(demo):
+def gms_demo_data(demo: Demo) -> None:
     """Add this plugin's demo calls and applications to ``gms demo``.
 
     Called by :func:`gms.demo.load` after the reference list and the demo people exist. Must be
@@ -57,7 +91,7 @@ def gms_demo_data(demo):
 
 
 @hookspec
-def gms_app_init(app):
+def gms_app_init(app: Flask) -> None:
     """Last step of ``create_app``: add Jinja filters, context processors, CLI commands.
 
     :param app: the Flask application.
@@ -68,20 +102,24 @@ def gms_app_init(app):
 
 
 @hookspec
-def gms_extra_eligibility_rules(competition, competition_type):
+def gms_extra_eligibility_rules(competition: CompetitionInfo,
+                                competition_type: CompetitionType) -> Iterable[EligibilityRule]:
     """Contribute eligibility rules to every competition.
 
-    Called when a call's rules are built (live form checks, submission, screening) and frozen
-    (at opening). The built-in plugin uses it for the territory and applicant-kind rules.
+    Called while a call is a draft (live form checks) and when it opens, where the specs are
+    frozen; an open call rebuilds them from the frozen data. Their factories must be
+    registered with ``gms_register_factories``. The built-in plugin uses it for the territory
+    and applicant-kind rules.
 
     :param competition: a :class:`gms.competition.CompetitionInfo`.
     :param competition_type: the call's :class:`gms.competition.CompetitionType`.
-    :returns: an iterable of :class:`gms.competition.EligibilityRule`.
+    :returns: an iterable of rule :class:`gms.competition.Spec`.
     """
 
 
 @hookspec(firstresult=True)
-def gms_payee_account(application, competition_type):
+def gms_payee_account(application: ApplicationInfo,
+                      competition_type: CompetitionType) -> PayeeAccount | None:
     """The grantee's local-budget account and treasury code, as the application gives them.
 
     Called when the grant of a funded award is opened: the core copies the values to the
@@ -99,7 +137,8 @@ def gms_payee_account(application, competition_type):
 
 
 @hookspec
-def gms_competition_status_changed(competition, old_status, new_status):
+def gms_competition_status_changed(competition: CompetitionInfo, old_status: str,
+                                   new_status: str) -> None:
     """A call moved through its life cycle (after commit).
 
     :param competition: a :class:`gms.competition.CompetitionInfo`.
@@ -109,7 +148,8 @@ def gms_competition_status_changed(competition, old_status, new_status):
 
 
 @hookspec
-def gms_application_status_changed(application, old_status, new_status):
+def gms_application_status_changed(application: ApplicationInfo, old_status: str,
+                                   new_status: str) -> None:
     """An application changed status (after commit): submitted, withdrawn, screened, decided.
 
     :param application: a :class:`gms.competition.ApplicationInfo`.
@@ -119,7 +159,8 @@ def gms_application_status_changed(application, old_status, new_status):
 
 
 @hookspec
-def gms_review_submitted(application_id, reviewer_id, total):
+def gms_review_submitted(application_id: int, reviewer_id: int,
+                         total: Decimal | None) -> None:
     """A commission member submitted a score sheet (after commit).
 
     :param application_id: the reviewed application's id.
@@ -129,7 +170,8 @@ def gms_review_submitted(application_id, reviewer_id, total):
 
 
 @hookspec
-def gms_awards_published(competition, awards):
+def gms_awards_published(competition: CompetitionInfo,
+                         awards: tuple[AwardDecision, ...]) -> None:
     """A call's results were published (after commit).
 
     :param competition: a :class:`gms.competition.CompetitionInfo`.

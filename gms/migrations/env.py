@@ -1,6 +1,7 @@
 """Alembic environment for GMS (run through Flask-Migrate: ``gms db ...``).
 
-The target metadata is the core's models (``gms.models``) plus whatever the enabled plugins
+The target metadata is the core's models (``gms.models`` and the domain packages'
+``gms.evaluation.models`` and ``gms.money.models``) plus whatever the enabled plugins
 added to ``db.metadata`` when ``create_app`` imported them. SQLite gets batch mode
 (``render_as_batch``) so that ALTERs become table copies. Column types built on a
 ``TypeDecorator`` (``UTCDateTime``) are written as their plain SQLAlchemy type, so revision
@@ -14,7 +15,9 @@ from alembic import context
 from flask import current_app
 from sqlalchemy.types import TypeDecorator
 
-import gms.models  # noqa: F401 - every core table is in the metadata
+import gms.evaluation.models  # noqa: F401 - every core table is in the metadata
+import gms.models  # noqa: F401
+import gms.money.models  # noqa: F401
 
 config = context.config
 if config.config_file_name and not current_app.testing:

@@ -58,7 +58,11 @@ class Competition(db.Model):
     divergence_limit: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
     appeal_days: Mapped[int | None]
     frozen_sheet: Mapped[dict | None] = mapped_column(JSON)
+    #: ``{code, params, blocking}`` per eligibility rule, frozen at opening
     frozen_rules: Mapped[list | None] = mapped_column(JSON)
+    #: ``{"policy": {kind, params}, "requested_amount": {kind, params}, "documents":
+    #: [{code, required}]}``, frozen at opening (see gms/services/contract.py)
+    frozen_contract: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -9,13 +9,12 @@ from sqlalchemy import bindparam, func, insert, select, update
 
 from gms.competition import EligibilityResult, blocking_failures, run_rules
 from gms.extensions import db
-from gms.i18n import _
+from gms.i18n import _, local_datetime
 from gms.models import Application, Attachment, Competition, EligibilityCheck, User
 from gms.models import applications as A
 from gms.models import calls as C
 
 from . import audit
-from .calls import rules_for
 from .common import (
     ServiceError,
     application_info,
@@ -23,6 +22,7 @@ from .common import (
     competition_type,
     hooks,
 )
+from .contract import requested_amount_for, rules_for
 
 EDITABLE_STATUSES = (A.DRAFT,)
 #: the column's limit (14 digits, 2 after the point)
@@ -50,7 +50,7 @@ def start_application(call: Competition, user: User, now: datetime) -> Applicati
 
 def _answer_columns(application: Application, answers: dict, now: datetime) -> dict:
     """The application's columns that follow from ``answers``."""
-    amount = competition_type(application.competition).requested_amount(answers)
+    amount = requested_amount_for(application.competition, answers)
     # a draft keeps whatever was typed, but the column holds only an amount it can hold
     amount = None if amount is None else Decimal(amount)
     if amount is not None and not (amount.is_finite() and 0 <= amount <= MAX_AMOUNT):
@@ -101,7 +101,10 @@ def _facts(application: Application) -> tuple[frozenset[str], int]:
 
 
 def _info(application: Application, answers: dict | None = None):
-    return application_info(application, answers, *_facts(application))
+    amount = None if answers is None else requested_amount_for(application.competition,
+                                                                 answers)
+    return application_info(application, answers, *_facts(application),
+                            requested_amount=amount)
 
 
 def check_eligibility(application: Application, answers: dict | None = None
@@ -160,8 +163,6 @@ def submit(application: Application, answers: dict, user: User, now: datetime) -
 
 
 def _deadline_text(call: Competition) -> str:
-    from gms.i18n import local_datetime
-
     return local_datetime(call.deadline_at)
 
 

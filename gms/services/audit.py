@@ -37,6 +37,7 @@ from gms.models import AuditEntry
 from gms.timeutil import utcnow
 
 from . import row_digests
+from .notify import send
 
 GENESIS = "0" * 64
 
@@ -355,8 +356,6 @@ def anchor(now: datetime) -> Anchor | None:
         os.fsync(fh.fileno())
     recipient = current_app.config.get("AUDIT_ANCHOR_EMAIL")
     if recipient:
-        from .notify import send
-
         send(key=f"audit-anchor:{mark.id}:{mark.hash[:16]}", recipient=recipient,
              subject=_("Audit log anchor: entry %(id)d", id=mark.id),
              body=_("At %(at)s UTC the newest entry of the audit log was %(id)d, with the hash "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from flask import current_app
 
@@ -11,9 +12,13 @@ from gms.competition import (
     CompetitionInfo,
     CompetitionType,
     OrganisationInfo,
+    typed_values,
 )
 from gms.extensions import db
 from gms.models import Application, Competition, Organisation
+from gms.models.calls import PUBLISHED
+
+from .notify import queue_delivery
 
 
 class ServiceError(Exception):
@@ -35,8 +40,6 @@ def commit() -> None:
     pending = db.session.info.pop("gms.outbox", [])
     db.session.commit()
     if pending:
-        from .notify import queue_delivery
-
         queue_delivery(pending)
 
 
@@ -57,10 +60,18 @@ def competition_type(competition: Competition) -> CompetitionType:
     return ctype
 
 
+def typed_settings(c: Competition) -> dict[str, Any]:
+    """The call's settings as Python values of their declared kinds (Decimal, date, int,
+    list...), defaults filled in; as stored when the call's type is not enabled."""
+    ctype = registry().get(c.type_key)
+    stored = dict(c.settings or {})
+    return typed_values(ctype.settings_fields(), stored) if ctype else stored
+
+
 def competition_info(c: Competition) -> CompetitionInfo:
-    """A frozen view of a call for plugin logic."""
+    """A frozen view of a call for plugin logic, its settings typed."""
     return CompetitionInfo(
-        id=c.id, type_key=c.type_key, settings=dict(c.settings or {}),
+        id=c.id, type_key=c.type_key, settings=typed_settings(c),
         budget=Decimal(c.budget or 0), max_awards=c.max_awards, max_grant=c.max_grant,
         oblasts=tuple(c.oblasts or ()), opens_at=c.opens_at, deadline_at=c.deadline_at,
         organiser=organisation_info(c.organiser) if c.organiser_id else None)
@@ -75,14 +86,16 @@ def organisation_info(o: Organisation) -> OrganisationInfo:
 
 def application_info(a: Application, answers: dict | None = None,
                      attachment_kinds: frozenset[str] = frozenset(),
-                     other_applications: int = 0) -> ApplicationInfo:
-    """A frozen view of an application (optionally with unsaved ``answers``)."""
-    answers = a.answers if answers is None else answers
-    ctype = competition_type(a.competition)
+                     other_applications: int = 0,
+                     requested_amount: Decimal | None = None) -> ApplicationInfo:
+    """A frozen view of an application: its stored answers and amount, or unsaved
+    ``answers`` with the ``requested_amount`` they give."""
+    if answers is None:
+        answers, requested_amount = a.answers, a.requested_amount
     return ApplicationInfo(
         id=a.id, competition=competition_info(a.competition),
         organisation=organisation_info(a.organisation), answers=answers,
-        requested_amount=ctype.requested_amount(answers),
+        requested_amount=requested_amount,
         attachment_kinds=attachment_kinds, other_applications=other_applications)
 
 
@@ -96,15 +109,4 @@ def coded_review(competition: Competition) -> bool:
 
 def identity_hidden(competition: Competition) -> bool:
     """True while commission members must see codes instead of the applicant's identity."""
-    from gms.models.calls import PUBLISHED
-
     return coded_review(competition) and competition.status != PUBLISHED
-
-
-def document_names(ctype: CompetitionType | None, competition: Competition) -> dict:
-    """Document kind code → label, for the call's type (with the core's "other")."""
-    from gms.i18n import _
-
-    kinds = ctype.document_kinds(competition_info(competition)) if ctype else ()
-    return {k.code: k.label for k in kinds} | {"other": _("Other"),
-                                                "result_letter": _("Result letter")}

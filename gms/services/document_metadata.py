@@ -89,6 +89,7 @@ def strip_pdf(data: bytes) -> bytes:
 
 
 def _rewrite_pdf(data: bytes) -> bytes:
+    # pypdf takes a tenth of a second to import and only anonymous review needs it
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import NameObject
 

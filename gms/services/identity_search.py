@@ -6,7 +6,7 @@ rayon, its villages and the people who speak for it. :func:`name_pattern` builds
 names, one regular expression that finds them in any text; the core uses it to search the
 text layer of uploaded documents (:func:`search`, which reads PDFs with pypdf and DOCX/ODT
 files as ZIP + XML) before staff approve an anonymised copy, and plugins use it to mask free
-text (``plugins/citizen_budget_contest/anonymity.py``).
+text (a competition type's own masking of its answers, beside its ``identity_names``).
 
 Names are cut to a stem: adjective endings go ("Боролдойский" → "Боролдой"), then a final
 vowel or й and a final -ин/-ын/-ен/-ов/-ев ("Ак-Талинский" → "Ак-Тал", "Онбир-Джылгинский"
@@ -260,6 +260,7 @@ def pages_of(data: bytes, content_type: str) -> list[tuple[int | None, str]] | N
 
 
 def _pdf_pages(data: bytes) -> list[tuple[int | None, str]] | None:
+    # pypdf takes a tenth of a second to import and only anonymous review needs it
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))

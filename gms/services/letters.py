@@ -18,22 +18,18 @@ from sqlalchemy import case, func, select
 
 from gms.competition import FUNDED, RESERVE
 from gms.documents import Document, one_line, render_pdf
+from gms.evaluation.appeals import appeal_deadline
+from gms.evaluation.models import Award, ConsensusReport
+from gms.evaluation.scoring import criterion_means
 from gms.extensions import db
 from gms.i18n import _, local_datetime, money, number
-from gms.models import (
-    Application,
-    Attachment,
-    Award,
-    Competition,
-    ConsensusReport,
-    LetterJob,
-)
+from gms.models import Application, Attachment, Competition, LetterJob
 from gms.models import calls as C
 from gms.timeutil import utcnow
 
 from . import audit, notify
-from .calls import sheet_for
 from .common import commit
+from .contract import sheet_for
 
 KIND = "result_letter"
 log = logging.getLogger(__name__)
@@ -42,9 +38,6 @@ log = logging.getLogger(__name__)
 def letter_pdf(application: Application, award: Award | None, lang: str) -> bytes:
     """The result letter of one application in ``lang``: outcome, scores per criterion and
     the commission's consensus text (as the call's settings allow), the appeal window."""
-    from .evaluation import criterion_means
-    from .results import appeal_deadline
-
     call: Competition = application.competition
     show_scores = (call.settings or {}).get("letters_show_scores", True)
     with force_locale(lang):

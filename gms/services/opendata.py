@@ -30,11 +30,13 @@ from flask import current_app, url_for
 from sqlalchemy import select
 
 from gms.competition import FUNDED
+from gms.evaluation.models import Award
 from gms.extensions import db
-from gms.models import Application, Award, Competition, Grant, Organisation, Transfer
+from gms.models import Application, Competition, Organisation
 from gms.models import calls as C
-from gms.models import money as M
 from gms.models.calls import translated
+from gms.money import models as M
+from gms.money.models import Grant, Transfer
 from gms.timeutil import to_local, utcnow
 
 from . import exports

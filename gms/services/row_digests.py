@@ -28,22 +28,19 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import JSON, Boolean, Column, Date, Integer, Numeric, Table, select
 from sqlalchemy.engine import Connection
 
-from gms.models import (
+from gms.evaluation.models import (
     Appeal,
     Assignment,
     Award,
     CommissionMember,
-    Competition,
     Conflict,
     ConsensusReport,
-    Grant,
-    GrantReport,
     Meeting,
     Score,
-    Tranche,
-    Transfer,
 )
+from gms.models import Competition
 from gms.models.types import UTCDateTime
+from gms.money.models import Grant, GrantReport, Tranche, Transfer
 
 #: a grant's running totals: derived from its transfers, checked against them
 GRANT_TOTALS = ("transferred", "returned", "transferred_kgs", "returned_kgs")

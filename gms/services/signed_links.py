@@ -7,7 +7,13 @@ from __future__ import annotations
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from gms.extensions import db
+from gms.models import User
+
 from .common import ServiceError
+
+#: how much of the password hash a password-bound token carries
+_HASH_TAIL = 12
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
@@ -33,3 +39,19 @@ def read(purpose: str, token: str, *, max_age: int, expired: str, invalid: str) 
     if not isinstance(data, dict):
         raise ServiceError(invalid)
     return data
+
+
+def sign_for_user(purpose: str, user: User) -> str:
+    """A token for a link of ``purpose`` to ``user``'s account that stops working once the
+    password changes (so a reset or invitation link works once)."""
+    return sign(purpose, {"id": user.id, "h": user.password_hash[-_HASH_TAIL:]})
+
+
+def read_user(purpose: str, token: str, *, max_age: int, expired: str, invalid: str) -> User:
+    """The account of a token made by :func:`sign_for_user`; :class:`ServiceError` as
+    :func:`read` does, and with ``invalid`` when the password changed since."""
+    data = read(purpose, token, max_age=max_age, expired=expired, invalid=invalid)
+    user = db.session.get(User, data.get("id"))
+    if user is None or user.password_hash[-_HASH_TAIL:] != data.get("h"):
+        raise ServiceError(invalid)
+    return user

@@ -64,7 +64,7 @@ def create(*, email: str, name: str, role: str, agency: str | None, by: User | N
 
 
 def _invite(user: User) -> None:
-    token = signed_links.sign("invitation", {"id": user.id, "h": user.password_hash[-12:]})
+    token = signed_links.sign_for_user("invitation", user)
     link = url_for("admin.accept_invitation", token=token, _external=True)
     notify.send(
         key=f"invitation:{user.id}:{token[-16:]}", recipient=user.email,
@@ -75,12 +75,11 @@ def _invite(user: User) -> None:
 
 def invitation_user(token: str) -> User:
     """The account an invitation link is for; it works until a password is chosen."""
-    data = signed_links.read(
+    user = signed_links.read_user(
         "invitation", token, max_age=INVITATION_MAX_AGE,
         expired=_("This link has expired. Ask your administrator for a new one."),
         invalid=_("This link is not valid."))
-    user = db.session.get(User, data.get("id"))
-    if user is None or not user.active or user.password_hash[-12:] != data.get("h"):
+    if not user.active:
         raise ServiceError(_("This link is not valid."))
     return user
 

@@ -28,13 +28,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask import current_app
 from sqlalchemy import case, func, select
 
+from gms.evaluation.models import ReviewTotals
+from gms.evaluation.review_totals import _AGGREGATES
 from gms.extensions import db
 from gms.i18n import _
-from gms.models import AuditEntry, Grant, IntegrityCheck, ReviewTotals, Transfer
+from gms.models import AuditEntry, IntegrityCheck
+from gms.money.models import Grant, Transfer
 from gms.timeutil import utcnow
 
 from . import audit, row_digests
-from .review_totals import _AGGREGATES
+from .notify import send
 
 #: how many findings are described in full (and have their columns named)
 DETAILED = 1000
@@ -291,8 +294,6 @@ def run_and_store() -> IntegrityCheck:
     recipient = (current_app.config.get("AUDIT_REPORT_EMAIL")
                  or current_app.config.get("AUDIT_ANCHOR_EMAIL"))
     if row.findings and recipient:
-        from .notify import send
-
         lines = "\n".join(f"- {line}" for line in row.summary)
         more = row.findings - len(row.summary)
         send(key=f"tamper-check:{row.id}", recipient=recipient,

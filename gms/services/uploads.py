@@ -20,7 +20,9 @@ from gms.models import Application, Attachment, User
 from gms.models import applications as A
 
 from . import audit
-from .common import ServiceError, commit, competition_info, competition_type
+from .common import ServiceError, commit
+from .contract import document_kinds_for
+from .document_metadata import strip
 from .identity_search import DOCX, ODT, xml_part
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -181,8 +183,7 @@ def save_attachment(application: Application, kind: str, filename: str, data: by
     db.session.get(Application, application.id, with_for_update=True, populate_existing=True)
     if application.status != A.DRAFT:
         raise ServiceError(_("Documents can be added only to a draft."), 409)
-    kinds = {k.code for k in competition_type(application.competition).document_kinds(
-        competition_info(application.competition))} | {"other"}
+    kinds = {k.code for k in document_kinds_for(application.competition)} | {"other"}
     if kind not in kinds:
         raise ServiceError(_("Choose what kind of document this is."))
     name, content_type = check_upload(filename, data)
@@ -271,8 +272,6 @@ def anonymous_copy(att: Attachment, application: Application, source: Path | Non
     metadata that names its author (:mod:`gms.services.document_metadata`), under a neutral
     name (the application number and the kind of document). ``source`` and ``content_type``
     name another file to send for ``att``: the anonymised copy staff uploaded for it."""
-    from .document_metadata import strip
-
     content_type = content_type or att.content_type
     data = strip((source or path_of(att)).read_bytes(), content_type)
     ending = EXTENSIONS.get(content_type, (Path(att.filename).suffix.lower(),))[0]

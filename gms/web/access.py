@@ -21,9 +21,11 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
+from gms.evaluation import conflicts, declarations
+from gms.evaluation.models import Assignment
 from gms.extensions import db, login_manager
 from gms.i18n import _l
-from gms.models import Application, Assignment, Competition, Organisation, User
+from gms.models import Application, Competition, Organisation, User
 from gms.services import sessions
 from gms.services.common import ServiceError
 
@@ -129,13 +131,11 @@ def can_view_application(user: User, application: Application) -> bool:
     if user.role == "applicant":
         return application.organisation_id == user.organisation_id
     if user.role == "commission":
-        from gms.services import commission
-
         status = db.session.scalar(select(Assignment.status).where(
             Assignment.application_id == application.id, Assignment.reviewer_id == user.id))
-        declared = commission.declaration(application, user.id)
+        declared = declarations.declaration(application, user.id)
         return (status in ("pending", "submitted") and declared is not None
-                and declared.status == "none" and not commission.is_blocked(application, user.id))
+                and declared.status == "none" and not conflicts.is_blocked(application, user.id))
     return False
 
 

@@ -19,21 +19,30 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from gms import timeutil
+from gms.evaluation import anonymised_copies, conflict_claims
+from gms.evaluation import appeals as appeals_service
+from gms.evaluation.models import Appeal
 from gms.extensions import db
-from gms.forms import ConflictClaimForm, refuse_unstorable_input
+from gms.forms import (
+    AppealForm,
+    ApplicationActionForm,
+    AttachmentForm,
+    ConflictClaimForm,
+    refuse_unstorable_input,
+)
 from gms.i18n import _
-from gms.models import Appeal, Application, Attachment, Competition, EligibilityCheck
+from gms.models import Application, Attachment, Competition, EligibilityCheck
 from gms.models import applications as A
 from gms.models import calls as C
-from gms.services import anonymised_copies, conflict_claims, results, uploads
 from gms.services import applications as apps
+from gms.services import uploads
 from gms.services.common import (
     ServiceError,
     competition_info,
     competition_type,
-    document_names,
     identity_hidden,
 )
+from gms.services.contract import document_kinds_for, document_names
 
 from .access import (
     can_view_application,
@@ -90,14 +99,14 @@ def edit(application_id: int):
     now = timeutil.utcnow()
     if request.method == "POST":
         form = form_cls()
-        action = request.form.get("action", "save")
+        submitting = ApplicationActionForm().submitting()
         answers = form.answers()
         storable = form.storable()
         try:
             if not storable:
                 flash(_("Some answers contain a character that cannot be stored; nothing was "
                         "saved."), "error")
-            elif action == "submit":
+            elif submitting:
                 if not form.validate():
                     apps.save_draft(application, answers, current_user, now)
                     flash(_("Some answers need attention; your draft is saved."), "error")
@@ -114,7 +123,7 @@ def edit(application_id: int):
             flash(exc.message, "error")
             if application.status != A.DRAFT:  # submitted meanwhile, from another tab
                 return redirect(url_for("applicant.view", application_id=application_id))
-        status = 422 if action == "submit" or not storable else 200
+        status = 422 if submitting or not storable else 200
     else:
         form = form_cls.from_answers(application.answers)
         status = 200
@@ -131,10 +140,11 @@ def view(application_id: int):
     return _view_page(own_application(application_id))
 
 
-def _claim_form(application: Application, formdata=None) -> ConflictClaimForm:
+def _claim_form(application: Application, submitted: bool = False) -> ConflictClaimForm:
     """The form naming a conflicted member, offering the call's commission (names and the
-    bodies they come from: the commission is public to applicants for this purpose)."""
-    form = ConflictClaimForm(formdata=formdata)
+    bodies they come from: the commission is public to applicants for this purpose); with
+    what was posted when ``submitted``."""
+    form = ConflictClaimForm() if submitted else ConflictClaimForm(formdata=None)
     members = conflict_claims.claimable_members(application.competition)
     form.member.choices = [("", _("Choose a member…"))] * bool(members) + [
         (u.id, conflict_claims.member_label(u)) for u in members]
@@ -150,7 +160,7 @@ def _view_page(application: Application, claim_form: ConflictClaimForm | None = 
         .order_by(EligibilityCheck.rule_code)).all()
     appeals = db.session.scalars(select(Appeal).where(
         Appeal.application_id == application.id).order_by(Appeal.id)).all()
-    deadline = results.appeal_deadline(application.competition)
+    deadline = appeals_service.appeal_deadline(application.competition)
     return render_template("applicant/view.html", application=application, checks=checks,
                            appeals=appeals, appeal_deadline=deadline,
                            documents=_documents(application), now=now,
@@ -168,24 +178,31 @@ def _documents(application: Application) -> list[Attachment]:
 
 
 def _kinds(application: Application):
-    return competition_type(application.competition).document_kinds(
-        competition_info(application.competition))
+    return document_kinds_for(application.competition)
 
 
 def _kind_names(application: Application) -> dict:
-    return document_names(competition_type(application.competition), application.competition)
+    return document_names(application.competition)
+
+
+def _flash_errors(form) -> None:
+    """Each of ``form``'s error messages as a flashed error (its page is another)."""
+    for errors in form.errors.values():
+        for message in errors:
+            flash(message, "error")
 
 
 @bp.route("/applications/<int:application_id>/documents", methods=["POST"])
 @roles_required("applicant")
 def upload(application_id: int):
     application = own_application(application_id)
-    file = request.files.get("file")
-    if file is None or not file.filename:
-        flash(_("Choose a file to upload."), "error")
+    form = AttachmentForm()
+    if not form.validate():
+        _flash_errors(form)
     else:
+        file = form.file.data
         with flashing_errors():
-            uploads.save_attachment(application, request.form.get("kind", ""), file.filename,
+            uploads.save_attachment(application, form.kind.data, file.filename,
                                     file.read(current_app.config["UPLOAD_MAX_BYTES"] + 1),
                                     current_user)
             flash(_("Document added."), "success")
@@ -251,7 +268,7 @@ def claim_conflict(application_id: int):
     except ServiceError as exc:
         flash(exc.message, "error")
         return redirect(back)
-    form = _claim_form(application, request.form)
+    form = _claim_form(application, submitted=True)
     if not form.validate():
         flash(_("Your claim was not recorded: see what to correct below."), "error")
         return _view_page(application, form, 422)
@@ -270,8 +287,13 @@ def claim_conflict(application_id: int):
 @roles_required("applicant")
 def appeal(application_id: int):
     application = own_application(application_id)
-    with flashing_errors():
-        results.file_appeal(application, current_user, request.form.get("grounds", "")[:10000],
-                            timeutil.utcnow())
-        flash(_("Your appeal was filed. You will receive the decision by e-mail."), "success")
+    form = AppealForm()
+    if not form.validate():
+        _flash_errors(form)
+    else:
+        with flashing_errors():
+            appeals_service.file_appeal(application, current_user, form.grounds.data,
+                                        timeutil.utcnow())
+            flash(_("Your appeal was filed. You will receive the decision by e-mail."),
+                  "success")
     return redirect(url_for("applicant.view", application_id=application.id) + "#appeal")

@@ -18,6 +18,7 @@ from gms.forms import (
     RegisterForm,
     ResetForm,
     ResetRequestForm,
+    TwoFactorForm,
 )
 from gms.i18n import _, local_datetime, ngettext
 from gms.models import TwoFactorEnrolment, User
@@ -265,9 +266,9 @@ def _second_factor_required():
 @login_required
 def security():
     user = current_user._get_current_object()
-    form = CodeForm()
     everywhere = Form()
     if not user.has_two_factor:
+        form = CodeForm()
         enrolment = _own_enrolment()
         if enrolment is None or enrolment.user_id != user.id:
             enrolment, key = two_factor.start_enrolment(user)
@@ -279,10 +280,11 @@ def security():
             return redirect(url_for("auth.security"))
         return _enrol(enrolment, user, form, finish, everywhere=everywhere,
                       sessions_open=sessions.active_count(user))
+    form = TwoFactorForm()
     codes = None
     if form.validate_on_submit():
         with flashing_errors():
-            if request.form.get("action") == "disable":
+            if form.action.data == "disable":
                 two_factor.turn_off(user, form.code.data)
                 flash(_("Two-factor log-in is off."), "success")
                 return redirect(url_for("auth.security"))

@@ -6,11 +6,12 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from gms.evaluation.models import Award
 from gms.extensions import db
-from gms.models import Application, Award, Competition
+from gms.models import Application, Competition
 from gms.models import calls as C
-from gms.services.calls import sheet_for
 from gms.services.common import registry
+from gms.services.contract import sheet_for
 
 from .access import get_or_404
 from .pagination import paginate

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gms.i18n import _l
+from .i18n import _l
 
 DRAFT, EXECUTION = "draft", "execution"
 # What a public hearing discussed (domain README 2, "Hearings").
@@ -26,14 +26,6 @@ PRIZE_USES = (
     (PUBLIC_EVENTS, _l("Public events (hearings, meetings with citizens)")),
 )
 PRIZE_USE_CODES = tuple(code for code, _label in PRIZE_USES)
-
-
-def label_of(choices, code) -> str:
-    """The translated label of ``code`` in ``choices``; the code itself when unknown."""
-    for value, label in choices:
-        if value == code:
-            return str(label)
-    return "" if code in (None, "") else str(code)
 
 
 MINUTES = "hearing_minutes"

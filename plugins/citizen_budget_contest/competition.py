@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Sequence
 
 from gms.answers import reports_reading_tables
 from gms.competition import (
     ApplicationInfo,
     CompetitionInfo,
     CompetitionType,
-    Criterion,
-    DocumentKind,
-    EligibilityRule,
-    PrizesByPlace,
     ReportDefinition,
-    Scale,
-    ScoringSheet,
     SettingField,
+    Spec,
+    fixed_amount,
+    out_of_points,
+    prizes_by_place,
 )
-from gms.i18n import _l
 
 from . import edition, reports, rules
+from .anonymity import texts_of, villages
 from .choices import DOCUMENT_LABELS, MINUTES
+from .forms import CitizenBudgetForm
+from .i18n import _l
 
 KEY = "citizen_budget_contest"
 
@@ -98,20 +96,12 @@ RUBRIC: tuple[tuple[str, int, dict, dict], ...] = (
 COMMENT_BELOW_PERCENT = 40  # a comment is required for scores under 40% of the maximum
 
 
-def _document(code: str, required: bool = False) -> DocumentKind:
-    return DocumentKind(code, DOCUMENT_LABELS[code], required)
-
-
-@dataclass
 class CitizenBudgetContest(CompetitionType):
-    """Prizes for executive LSG bodies that held real public hearings on their budget.
+    """Prizes for executive LSG bodies that held real public hearings on their budget."""
 
-    A dataclass like its base, so the class-level values below are the instance defaults.
-    """
-
-    key: str = KEY
-    label: Any = _l("Real participation of citizens in the budget process")
-    description: Any = _l(
+    key = KEY
+    label = _l("Real participation of citizens in the budget process")
+    description = _l(
         "A contest of executive LSG bodies (aiyl okmotus and mayor's offices) that involve "
         "citizens in their budget. Each edition is named after the budget year drafted; a "
         "municipality takes part with the public hearings it held on the draft budget within "
@@ -119,11 +109,16 @@ class CitizenBudgetContest(CompetitionType):
         "three directions of the Municipal Budget Transparency Index and sees only the "
         "application number until the results are published. Prizes go by place from the "
         "prize fund and may buy equipment or pay for public events.")
-    version: str = "1"
-    applicant_kinds: tuple[str, ...] = ("municipality",)
-    anonymous_review: bool = True
-    templates: Mapping[str, str] = field(
-        default_factory=lambda: {"application": f"{KEY}/application.html"})
+    version = "1"
+    applicant_kinds = ("municipality",)
+    anonymous_review = True
+    templates = {"application": f"{KEY}/application.html"}
+    rubric = out_of_points(RUBRIC, step=0.5, comment_below_percent=COMMENT_BELOW_PERCENT)
+    reviewers_per_application = 3
+    document_labels = DOCUMENT_LABELS
+    required_documents = (MINUTES,)
+    optional_documents = ("participant_lists", "hearing_photos", "announcements",
+                          "citizens_budget", "budget_extract")
 
     # -- settings ---------------------------------------------------------------------
     def settings_fields(self) -> Sequence[SettingField]:
@@ -156,55 +151,29 @@ class CitizenBudgetContest(CompetitionType):
         )
 
     # -- judging ----------------------------------------------------------------------
-    def criteria(self, competition: CompetitionInfo) -> Sequence[Criterion]:
-        return tuple(
-            Criterion(key=key, label=dict(label), scale=Scale(min=0, max=points, step=0.5),
-                      weight=1, guidance=dict(guidance),
-                      comment_below=points * COMMENT_BELOW_PERCENT / 100)
-            for key, points, label, guidance in RUBRIC)
+    def eligibility_rules(self, competition: CompetitionInfo) -> Sequence[Spec]:
+        return rules.rule_specs(competition)
 
-    def scoring_sheet(self, competition: CompetitionInfo) -> ScoringSheet:
-        return ScoringSheet(criteria=tuple(self.criteria(competition)), aggregate="sum",
-                            reviewers_per_application=3)
-
-    def eligibility_rules(self, competition: CompetitionInfo) -> Sequence[EligibilityRule]:
-        return rules.build_rules(competition)
-
-    def award_policy(self, competition: CompetitionInfo) -> PrizesByPlace:
+    def award_policy(self, competition: CompetitionInfo) -> Spec:
         """Prizes by place from the fund (the call's budget); the call's number of awards,
         when set, caps the number of places."""
         places = edition.prize_places(competition.settings)
         if competition.max_awards is not None:
             places = places[:competition.max_awards]
-        return PrizesByPlace(places=places)
+        return prizes_by_place(places=places)
 
     # -- applying ---------------------------------------------------------------------
     def application_form(self, competition: CompetitionInfo):
-        from .forms import CitizenBudgetForm
-
         return CitizenBudgetForm
-
-    def document_kinds(self, competition: CompetitionInfo) -> Sequence[DocumentKind]:
-        return (
-            _document(MINUTES, required=True),
-            _document("participant_lists"),
-            _document("hearing_photos"),
-            _document("announcements"),
-            _document("citizens_budget"),
-            _document("budget_extract"),
-            # "other" is offered by the core for every competition
-        )
 
     def identity_names(self, application: ApplicationInfo) -> Sequence[str]:
         """The villages the answers name as such ("с. Боролдой", "Ак-Тал айылынын"): the
         core searches the documents for them too."""
-        from .anonymity import texts_of, villages
-
         return villages(texts_of(application.answers))
 
-    def requested_amount(self, answers: Mapping[str, Any]):
+    def requested_amount_rule(self, competition: CompetitionInfo) -> Spec:
         """Nothing is requested: prizes are fixed by place."""
-        return None
+        return fixed_amount(None)
 
     # -- reporting --------------------------------------------------------------------
     def reports(self, competition: CompetitionInfo) -> Sequence[ReportDefinition]:

@@ -19,8 +19,9 @@ from flask import current_app, has_request_context
 from sqlalchemy import select
 
 from gms.demo import AK_TAL, BOROLDOI, DOMAIN, KYZYL_SUU, ONBIR_JYLGA, PASSWORD, Demo
+from gms.evaluation.models import Assignment
 from gms.extensions import db
-from gms.models import Assignment, Territory
+from gms.models import Territory
 
 from .competition import KEY
 
@@ -74,18 +75,20 @@ def _extra_applicants(demo: Demo) -> dict:
 
 def _publish(call, now, staff_id) -> None:
     """Publish the results; the letters link to the results page, which needs a request."""
-    from gms.services import calls
+    from gms.evaluation import lifecycle
 
     if has_request_context():
-        calls.advance(call, "publish", now=now, actor_id=staff_id)
+        lifecycle.advance(call, "publish", now=now, actor_id=staff_id)
         return
     with current_app.test_request_context("/"):
-        calls.advance(call, "publish", now=now, actor_id=staff_id)
+        lifecycle.advance(call, "publish", now=now, actor_id=staff_id)
 
 
 def _past_edition(demo: Demo, applicants: dict) -> None:
+    from gms.evaluation import assignment as assignment_service
+    from gms.evaluation import declarations, lifecycle, meetings, roster, scoring
     from gms.services import applications as apps
-    from gms.services import calls, commission, evaluation, meetings
+    from gms.services import contract
 
     staff, members = demo.staff, demo.members
     year = demo.local_day(demo.now).year  # the budget of this year, drafted last year
@@ -115,26 +118,26 @@ def _past_edition(demo: Demo, applicants: dict) -> None:
         apps.submit(application, answers, user, when + timedelta(minutes=30))
         submitted.append((application, spec))
 
-    calls.advance(call, "close", now=deadline + timedelta(minutes=1), actor_id=staff.id)
-    calls.advance(call, "start_screening", now=deadline + timedelta(days=1), actor_id=staff.id)
+    lifecycle.advance(call, "close", now=deadline + timedelta(minutes=1), actor_id=staff.id)
+    lifecycle.advance(call, "start_screening", now=deadline + timedelta(days=1), actor_id=staff.id)
     for application, spec in submitted:
         apps.screen(application, eligible=True, reason=spec.get("screening", ""), staff=staff,
                     now=deadline + timedelta(days=2))
-    calls.advance(call, "start_evaluation", now=deadline + timedelta(days=5), actor_id=staff.id)
+    lifecycle.advance(call, "start_evaluation", now=deadline + timedelta(days=5), actor_id=staff.id)
     # the commission: the first demo member chairs it; members see codes only
     for k, member in enumerate(members):
-        commission.set_member(call, member.id, "chair" if k == 0 else "member", staff)
-    sheet = calls.sheet_for(call)
+        roster.set_member(call, member.id, "chair" if k == 0 else "member", staff)
+    sheet = contract.sheet_for(call)
     for application, _spec in submitted:
-        evaluation.assign(application, [m.id for m in members], staff)
+        assignment_service.assign(application, [m.id for m in members], staff)
     for n, (application, spec) in enumerate(submitted):
         for k, assignment in enumerate(db.session.scalars(
                 select(Assignment).where(Assignment.application_id == application.id)
                 .order_by(Assignment.reviewer_id))):
             when = deadline + timedelta(days=8 + n, hours=k)
-            commission.declare(assignment, conflict=False, reason="", now=when)
+            declarations.declare(assignment, conflict=False, reason="", now=when)
             scores, comments = _review(sheet, spec["scores"], offset=(k - 1) * Decimal("0.5"))
-            errors = evaluation.save_review(assignment, scores, comments, spec["comment"],
+            errors = scoring.save_review(assignment, scores, comments, spec["comment"],
                                             submit=True, now=when + timedelta(minutes=40))
             if errors:
                 raise RuntimeError(f"demo review rejected: {errors}")
@@ -142,7 +145,7 @@ def _past_edition(demo: Demo, applicants: dict) -> None:
         call, held_at=deadline + timedelta(days=19), attendee_ids=[m.id for m in members],
         votes_for=len(members), votes_against=0, abstained=0,
         notes="Решение о призах принято единогласно.", staff=staff)
-    calls.advance(call, "decide", now=deadline + timedelta(days=20), actor_id=staff.id)
+    lifecycle.advance(call, "decide", now=deadline + timedelta(days=20), actor_id=staff.id)
     _publish(call, deadline + timedelta(days=30), staff.id)
 
 

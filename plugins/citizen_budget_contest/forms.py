@@ -24,26 +24,24 @@ from gms.forms import (
     Optional,
     SelectField,
     StringField,
-    SubForm,
     text_area,
 )
-from gms.i18n import _, _l
+from gms.forms.tables import BLANK, TableRow, add_error
 
 from .choices import CITIZENS_BUDGET, PRIZE_USES, SUBJECTS
 from .hearings import is_empty_row
+from .i18n import _, _l
 
 TEXT_MAX = 10000
 
 _text = partial(text_area, max_length=TEXT_MAX)
-BLANK = ("", "—")
 COUNT = (Optional(), NumberRange(min=0, max=10**6))
 
 
-class HearingForm(SubForm):
-    """One public hearing; a row with nothing filled in is ignored.
+class HearingForm(TableRow):
+    """One public hearing; a row with nothing filled in is ignored."""
 
-    A :class:`gms.forms.SubForm`, so the rows carry no CSRF token of their own.
-    """
+    required = ("held_on", "place", "subject", "participants", "women")
 
     held_on = AnswerDateField(_l("Date of the hearing"), validators=[Optional()])
     place = StringField(_l("Venue"), validators=[Optional(), Length(max=300)])
@@ -60,29 +58,25 @@ class HearingForm(SubForm):
     adopted_amount = AnswerDecimalField(_l("Amount adopted, KGS"), places=None,
                                         validators=[Optional(), NumberRange(min=0, max=10**11)])
 
+    @classmethod
+    def is_empty(cls, data) -> bool:
+        return is_empty_row(data)
+
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
-        if is_empty_row(self.data):
+        if self.is_empty(self.data):
             return ok
-
-        def add(field, message):
-            field.errors = [*field.errors, message]
-
-        for field in (self.held_on, self.place, self.subject, self.participants, self.women):
-            if field.data is None or (isinstance(field.data, str) and not field.data.strip()):
-                add(field, _("Fill this in, or clear the whole row."))
-                ok = False
         if (self.women.data is not None and self.participants.data is not None
                 and self.women.data > self.participants.data):
-            add(self.women, _("More women than participants."))
+            add_error(self.women, _("More women than participants."))
             ok = False
         if (self.proposals_adopted.data is not None
                 and self.proposals_adopted.data > (self.proposals_received.data or 0)):
-            add(self.proposals_adopted, _("More proposals adopted than received."))
+            add_error(self.proposals_adopted, _("More proposals adopted than received."))
             ok = False
         if (self.announced_on.data is not None and self.held_on.data is not None
                 and self.announced_on.data > self.held_on.data):
-            add(self.announced_on, _("The announcement must come before the hearing."))
+            add_error(self.announced_on, _("The announcement must come before the hearing."))
             ok = False
         return ok
 

@@ -1,31 +1,14 @@
 """Hook implementations of the citizen-budget-contest plugin: its only contact with pluggy."""
 
-from gms.hooks import hookimpl
+from gms.hooks.plugin_kit import blueprints, competition_types, demo_data, factories, jinja
 
+from .competition import CitizenBudgetContest
+from .demo import load
+from .rules import FACTORIES
+from .views import JINJA_GLOBALS, bp
 
-@hookimpl
-def gms_register_competition_types():
-    from .competition import CitizenBudgetContest
-
-    return [CitizenBudgetContest()]
-
-
-@hookimpl
-def gms_register_blueprints():
-    from .views import bp
-
-    return [bp]
-
-
-@hookimpl
-def gms_app_init(app):
-    from .views import init_jinja
-
-    init_jinja(app)
-
-
-@hookimpl
-def gms_demo_data(demo):
-    from .demo import load
-
-    load(demo)
+gms_register_competition_types = competition_types(CitizenBudgetContest)
+gms_register_factories = factories(FACTORIES)
+gms_register_blueprints = blueprints(bp)
+gms_app_init = jinja(**JINJA_GLOBALS)
+gms_demo_data = demo_data(load)

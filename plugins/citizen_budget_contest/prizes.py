@@ -13,10 +13,10 @@ from datetime import date
 from decimal import Decimal
 
 from gms.documents import Document, one_line
-from gms.i18n import _
+from gms.formatting import day, kgs, label_of, points
 
-from .choices import PRIZE_USES, label_of
-from .rules import day, kgs, points
+from .choices import PRIZE_USES
+from .i18n import _
 
 
 @dataclass(frozen=True)

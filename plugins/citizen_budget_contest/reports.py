@@ -11,11 +11,12 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from gms.competition import ApplicationInfo, CompetitionInfo, ReportDefinition
-from gms.i18n import _, _l
+from gms.formatting import label_of
 
 from . import edition
-from .choices import PRIZE_USES, label_of
+from .choices import PRIZE_USES
 from .hearings import hearings, percent, totals
+from .i18n import _, _l
 
 
 def _cell(value):

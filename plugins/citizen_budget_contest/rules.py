@@ -10,66 +10,20 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from gms.answers import reading_tables
-from gms.competition import CompetitionInfo, EligibilityRule
-from gms.i18n import _, ngettext
+from gms.competition import CompetitionInfo, Spec, rule
+from gms.competition.contract import Check
+from gms.formatting import day, kgs, label_of
+from gms.formatting import percent as pct
 
 from . import edition
-from .choices import DOCUMENT_LABELS, MINUTES, PRIZE_USE_CODES, PRIZE_USES, label_of
+from .choices import DOCUMENT_LABELS, MINUTES, PRIZE_USE_CODES, PRIZE_USES
 from .hearings import hearings, percent, totals
+from .i18n import _, ngettext
 
 PREFIX = "citizen_budget_contest."
+#: the form's table: the rules read it as a list of rows whatever is stored
+TABLES = ("hearings",)
 DESCRIPTION_MIN = 20  # characters: a few words on what the prize buys
-
-
-# --------------------------------------------------------------------------- formatting
-
-
-def kgs(amount: Decimal) -> str:
-    """An amount in KGS in the current locale (plain ``1 000 KGS`` outside the app)."""
-    from flask import has_app_context
-
-    if has_app_context():
-        from gms.i18n import money
-
-        return money(amount)
-    whole = amount == amount.to_integral_value()
-    text = f"{amount:,.0f}" if whole else f"{amount:,.2f}"
-    return text.replace(",", "\u00a0") + "\u00a0KGS"
-
-
-def pct(value: Decimal) -> str:
-    """A percentage without trailing zeros in the current locale: ``28,6`` or ``28.6``."""
-    from flask import has_app_context
-
-    if has_app_context():
-        from flask_babel import format_decimal
-
-        return format_decimal(value, format="#,##0.#")
-    text = f"{value.quantize(Decimal('0.1')):f}"
-    return text[:-2] if text.endswith(".0") else text
-
-
-def points(value: Decimal) -> str:
-    """A score in the current locale: ``84,5`` or ``84.5``."""
-    from flask import has_app_context
-
-    if has_app_context():
-        from gms.i18n import number
-
-        return number(value)
-    text = f"{Decimal(value).quantize(Decimal('0.01')):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def day(value: date) -> str:
-    from flask import has_app_context
-
-    if has_app_context():
-        from flask_babel import format_date
-
-        return format_date(value, "long")
-    return value.isoformat()
 
 
 def _numbers(items) -> str:
@@ -79,10 +33,11 @@ def _numbers(items) -> str:
 # ------------------------------------------------------------------------------- rules
 
 
-def hearing_in_window_rule(competition: CompetitionInfo) -> EligibilityRule:
-    """At least one hearing on the draft budget held inside the call's hearings window."""
-    year = edition.budget_year(competition)
-    window = edition.hearings_window(competition)
+@rule(PREFIX + 'hearing_in_window', tables=TABLES)
+def hearing_in_window_rule(year: int | None, start: date | None, end: date | None) -> Check:
+    """At least one hearing on the draft budget for ``year`` held from ``start`` to ``end``
+    (the call's hearings window)."""
+    window = edition.Window(start, end)
     start = day(window.start) if window.start else "—"
     end = day(window.end) if window.end else "—"
 
@@ -104,13 +59,11 @@ def hearing_in_window_rule(competition: CompetitionInfo) -> EligibilityRule:
                         "these dates, or on the execution of the budget, do not make the "
                         "municipality eligible on their own.", year=year, start=start, end=end)
 
-    return EligibilityRule(PREFIX + "hearing_in_window", check, params={
-        "budget_year": year,
-        "from": window.start.isoformat() if window.start else None,
-        "to": window.end.isoformat() if window.end else None})
+    return check
 
 
-def hearing_records_rule() -> EligibilityRule:
+@rule(PREFIX + 'hearing_records', tables=TABLES)
+def hearing_records_rule() -> Check:
     """Every recorded hearing has its date, venue, subject, participants and women, with no
     more women than participants and the announcement before the hearing."""
 
@@ -134,10 +87,11 @@ def hearing_records_rule() -> EligibilityRule:
         return True, ngettext("The record of %(num)d hearing is complete.",
                               "The records of all %(num)d hearings are complete.", len(rows))
 
-    return EligibilityRule(PREFIX + "hearing_records", check)
+    return check
 
 
-def minutes_rule() -> EligibilityRule:
+@rule(PREFIX + 'minutes', tables=TABLES)
+def minutes_rule() -> Check:
     """The minutes of the hearings are uploaded."""
     label = DOCUMENT_LABELS[MINUTES]
 
@@ -147,31 +101,33 @@ def minutes_rule() -> EligibilityRule:
         return False, _("Attach the minutes (протокол) of each hearing you recorded, as "
                         "“%(kind)s”.", kind=str(label))
 
-    return EligibilityRule(PREFIX + "minutes", check, params={"kind": MINUTES})
+    return check
 
 
-def women_share_rule(minimum: Decimal) -> EligibilityRule:
-    """A warning (not blocking) when women were less than ``minimum`` % of the participants."""
+@rule(PREFIX + 'women_share', blocking=False, tables=TABLES)
+def women_share_rule(min_women_percent: Decimal) -> Check:
+    """A warning (not blocking) when women were less than ``min_women_percent`` % of the
+    participants."""
 
     def check(app):
         t = totals(app.answers)
         share = t.women_percent
         if share is None:
             return False, _("Enter the number of participants and of women for each hearing.")
-        if share < minimum:
+        if share < min_women_percent:
             return False, _("Women were %(share)s%% of the participants (%(women)s of "
                             "%(total)s); the call expects at least %(min)s%%. The commission "
-                            "will take this into account.", share=pct(share), women=t.women,
-                            total=t.participants, min=pct(minimum))
+                            "will take this into account.", share=pct(share, 1), women=t.women,
+                            total=t.participants, min=pct(min_women_percent, 1))
         return True, _("Women were %(share)s%% of the participants (%(women)s of %(total)s), "
-                       "at least the %(min)s%% the call expects.", share=pct(share),
-                       women=t.women, total=t.participants, min=pct(minimum))
+                       "at least the %(min)s%% the call expects.", share=pct(share, 1),
+                       women=t.women, total=t.participants, min=pct(min_women_percent, 1))
 
-    return EligibilityRule(PREFIX + "women_share", check, blocking=False,
-                           params={"min_women_percent": str(minimum)})
+    return check
 
 
-def proposals_adopted_rule() -> EligibilityRule:
+@rule(PREFIX + 'proposals_adopted', tables=TABLES)
+def proposals_adopted_rule() -> Check:
     """No hearing reports more proposals adopted than received."""
 
     def check(app):
@@ -188,15 +144,15 @@ def proposals_adopted_rule() -> EligibilityRule:
         return True, _("Citizens made %(received)s proposals at the hearings; %(adopted)s "
                        "(%(share)s%%) were adopted into the budget, for %(amount)s.",
                        received=t.proposals_received, adopted=t.proposals_adopted,
-                       share=pct(percent(t.proposals_adopted, t.proposals_received)),
+                       share=pct(percent(t.proposals_adopted, t.proposals_received), 1),
                        amount=kgs(t.adopted_amount))
 
-    return EligibilityRule(PREFIX + "proposals_adopted", check)
+    return check
 
 
-def one_per_edition_rule(competition: CompetitionInfo) -> EligibilityRule:
-    """One application per LSG body per edition (this call)."""
-    year = edition.budget_year(competition)
+@rule(PREFIX + 'one_per_edition', tables=TABLES)
+def one_per_edition_rule(year: int | None) -> Check:
+    """One application per LSG body per edition (this call) about the budget of ``year``."""
 
     def check(app):
         if app.other_applications:
@@ -206,10 +162,11 @@ def one_per_edition_rule(competition: CompetitionInfo) -> EligibilityRule:
         return True, _("This is your municipality's only application to this edition "
                        "(budget %(year)s).", year=year)
 
-    return EligibilityRule(PREFIX + "one_per_edition", check, params={"max": 1})
+    return check
 
 
-def prize_use_rule() -> EligibilityRule:
+@rule(PREFIX + 'prize_use', tables=TABLES)
+def prize_use_rule() -> Check:
     """The prize will buy equipment or pay for public events, and the applicant says what."""
     uses = " / ".join(str(label) for _code, label in PRIZE_USES)
 
@@ -224,21 +181,23 @@ def prize_use_rule() -> EligibilityRule:
                             "pay for.")
         return True, _("The prize will be used for: %(use)s.", use=label_of(PRIZE_USES, use))
 
-    return EligibilityRule(PREFIX + "prize_use", check, params={"uses": list(PRIZE_USE_CODES)})
+    return check
 
 
-#: the form's table: the rules read it as a list of rows whatever is stored
-TABLES = ("hearings",)
-
-
-def build_rules(competition: CompetitionInfo) -> list[EligibilityRule]:
+def rule_specs(competition: CompetitionInfo) -> list[Spec]:
     """Every rule of the contest for ``competition``, configured from its settings."""
-    return reading_tables([
-        hearing_in_window_rule(competition),
+    year = edition.budget_year(competition)
+    window = edition.hearings_window(competition)
+    return [
+        hearing_in_window_rule(year, window.start, window.end),
         hearing_records_rule(),
         minutes_rule(),
         women_share_rule(edition.min_women_percent(competition.settings)),
         proposals_adopted_rule(),
-        one_per_edition_rule(competition),
+        one_per_edition_rule(year),
         prize_use_rule(),
-    ], TABLES)
+    ]
+
+
+FACTORIES = (hearing_in_window_rule, hearing_records_rule, minutes_rule, women_share_rule,
+             proposals_adopted_rule, one_per_edition_rule, prize_use_rule)

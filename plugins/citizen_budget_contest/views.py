@@ -16,11 +16,10 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import Select, func, select
 
-from gms.answers import to_date
 from gms.documents import render_pdf
+from gms.evaluation.models import Award
 from gms.extensions import db
-from gms.i18n import _
-from gms.models import Application, Award, Competition, Organisation, User
+from gms.models import Application, Competition, Organisation, User
 from gms.models import calls as C
 from gms.services import exports
 from gms.services.common import competition_info, identity_hidden
@@ -29,9 +28,10 @@ from gms.web.pagination import Page, paginate
 
 from . import edition, prizes
 from .anonymity import masker, texts_of, villages
-from .choices import CITIZENS_BUDGET, PRIZE_USES, SUBJECTS, label_of
+from .choices import CITIZENS_BUDGET, PRIZE_USES, SUBJECTS
 from .competition import KEY
 from .hearings import hearings, totals
+from .i18n import _
 
 bp = Blueprint(KEY, __name__)
 
@@ -233,22 +233,12 @@ def prizes_url(application) -> str | None:
     return url_for(f"{KEY}.prize_report", call_id=call.id)
 
 
-def choice_label(code, field: str) -> str:
-    """``{{ row.subject|citizen_budget_choice("subject") }}``."""
-    return label_of(CHOICES.get(field, ()), code)
-
-
-def date_text(value) -> str:
-    from .rules import day
-
-    parsed = value if hasattr(value, "isoformat") else to_date(value)
-    return day(parsed) if parsed else "—"
-
-
-def init_jinja(app) -> None:
-    app.jinja_env.filters["citizen_budget_choice"] = choice_label
-    app.jinja_env.filters["citizen_budget_date"] = date_text
-    app.jinja_env.globals.update(
-        citizen_budget_hearings=hearings, citizen_budget_totals=totals,
-        citizen_budget_masker=identity_masker, citizen_budget_certificate_url=certificate_url,
-        citizen_budget_prizes_url=prizes_url)
+#: what the templates use, added to Jinja by ``gms_app_init``:
+#: ``{{ row.subject|label(citizen_budget_choices.subject) }}``; the core's filters do the rest
+JINJA_GLOBALS = {
+    "citizen_budget_choices": CHOICES,
+    "citizen_budget_hearings": hearings, "citizen_budget_totals": totals,
+    "citizen_budget_masker": identity_masker,
+    "citizen_budget_certificate_url": certificate_url,
+    "citizen_budget_prizes_url": prizes_url,
+}

@@ -23,6 +23,7 @@ from gms.competition import (
     Vacancy,
     WithinEnvelope,
     first_that_fits,
+    policy,
 )
 
 PARTIAL = "partial"
@@ -170,3 +171,7 @@ class EnvelopeWithPartial:
         if wanted <= vacancy.free:
             return AwardDecision(row.application_id, FUNDED, wanted, row.rank, "promoted")
         return AwardDecision(row.application_id, FUNDED, vacancy.free, row.rank, PARTIAL)
+
+
+#: the municipal variant's policy, frozen on a call as ``{kind, params}``
+envelope_with_partial = policy("local_initiative.envelope_with_partial", EnvelopeWithPartial)

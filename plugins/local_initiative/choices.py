@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gms.i18n import _l
+from .i18n import _l
 
 # Issues of local significance an initiative addresses (one per entry).
 ISSUE_AREAS = (
@@ -93,11 +93,3 @@ DOCUMENT_LABELS = {
 }
 MUNICIPAL_REQUIRED_DOCUMENTS = ("application_letter", "proposal", "implementation_plan",
                                 "budget")
-
-
-def label_of(choices, code) -> str:
-    """The translated label of ``code`` in ``choices``; the code itself when unknown."""
-    for value, label in choices:
-        if value == code:
-            return str(label)
-    return "" if code in (None, "") else str(code)

@@ -8,27 +8,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
 
-from gms.answers import reports_reading_tables, to_decimal, to_int
+from gms.answers import reports_reading_tables, to_int
 from gms.competition import (
     CompetitionInfo,
     CompetitionType,
-    Criterion,
     DocumentKind,
-    EligibilityRule,
     ReportDefinition,
     Scale,
-    ScoringSheet,
     SettingField,
+    Spec,
+    fixed_amount,
+    on_scale,
+    policy,
 )
-from gms.i18n import _l
 
-from . import criteria, reports, rules
-from .awards import EnvelopeWithPartial, NominationPrizes
+from . import criteria, municipal_rules, reports, rules
+from .awards import NominationPrizes, envelope_with_partial
 from .choices import DOCUMENT_LABELS, MUNICIPAL_REQUIRED_DOCUMENTS
+from .forms import contest_form, municipal_form
+from .i18n import _l
 from .terms import (
     CONTEST_DEFAULTS,
     MUNICIPAL_DEFAULTS,
@@ -44,37 +45,16 @@ MUNICIPAL_KEY = f"{PLUGIN}.municipal"
 
 
 class LocalInitiativeBase(CompetitionType):
-    """What both variants share: criteria from a table, a summed sheet, the documents,
-    the templates, and reading the requested amount."""
+    """What both variants share: three reviewers, the documents' labels, the templates'
+    panel, and the call's terms."""
 
     variant: str = ""
-    criteria_table: tuple = ()
-    scale: Scale = Scale(0, 5, 1)
-    #: a comment is required for scores under this
-    comment_below: float | None = None
-    reviewers: int = 3
-    templates: Mapping[str, str] = {"review_panel": f"{PLUGIN}/panel.html"}
+    reviewers_per_application = 3
+    document_labels = DOCUMENT_LABELS
+    templates = {"review_panel": f"{PLUGIN}/panel.html"}
 
     def terms(self, competition: CompetitionInfo) -> ContestTerms | MunicipalTerms:
         raise NotImplementedError
-
-    # -- judging ----------------------------------------------------------------------
-    def criteria(self, competition: CompetitionInfo) -> Sequence[Criterion]:
-        return tuple(Criterion(key=key, label=dict(label), scale=self.scale,
-                               guidance=dict(guidance), comment_below=self.comment_below)
-                     for key, label, guidance in self.criteria_table)
-
-    def scoring_sheet(self, competition: CompetitionInfo) -> ScoringSheet:
-        return ScoringSheet(criteria=tuple(self.criteria(competition)), aggregate="sum",
-                            reviewers_per_application=self.reviewers)
-
-    # -- applying ---------------------------------------------------------------------
-    @staticmethod
-    def document(code: str, required: bool = False) -> DocumentKind:
-        return DocumentKind(code, DOCUMENT_LABELS[code], required)
-
-    def requested_amount(self, answers: Mapping[str, Any]) -> Decimal | None:
-        return to_decimal(answers.get("requested_amount"))
 
 
 class LocalInitiativeContest(LocalInitiativeBase):
@@ -90,9 +70,7 @@ class LocalInitiativeContest(LocalInitiativeBase):
     version = "1"
     variant = "contest"
     applicant_kinds = ("municipality", "ngo", "initiative_group")
-    criteria_table = criteria.CONTEST
-    scale = Scale(0, 10, 0.5)
-    comment_below = 3
+    rubric = on_scale(criteria.CONTEST, Scale(0, 10, 0.5), comment_below=3)
     templates = {"application": f"{PLUGIN}/contest_application.html",
                  "review_panel": f"{PLUGIN}/panel.html"}
 
@@ -121,17 +99,16 @@ class LocalInitiativeContest(LocalInitiativeBase):
     def terms(self, competition: CompetitionInfo) -> ContestTerms:
         return contest_terms(competition)
 
-    def eligibility_rules(self, competition: CompetitionInfo) -> Sequence[EligibilityRule]:
-        return rules.contest_rules(competition)
+    def eligibility_rules(self, competition: CompetitionInfo) -> Sequence[Spec]:
+        return rules.contest_rule_specs(competition)
 
-    def award_policy(self, competition: CompetitionInfo) -> NominationPrizes:
+    def award_policy(self, competition: CompetitionInfo) -> Spec:
         terms = contest_terms(competition)
-        return NominationPrizes(places=terms.places, nominations=len(terms.nominations),
-                                nomination_of=NominationsFromAnswers(competition.id))
+        return nomination_prizes(places=tuple(terms.places),
+                                 nominations=len(terms.nominations),
+                                 competition_id=competition.id)
 
     def application_form(self, competition: CompetitionInfo):
-        from .forms import contest_form
-
         return contest_form(contest_terms(competition).nominations)
 
     def document_kinds(self, competition: CompetitionInfo) -> Sequence[DocumentKind]:
@@ -141,9 +118,9 @@ class LocalInitiativeContest(LocalInitiativeBase):
             kinds.insert(0, self.document("ngo_registration", required=True))
         return tuple(kinds)
 
-    def requested_amount(self, answers: Mapping[str, Any]) -> Decimal:
+    def requested_amount_rule(self, competition: CompetitionInfo) -> Spec:
         """Nothing is requested: prizes come from the fund."""
-        return Decimal(0)
+        return fixed_amount(Decimal(0))
 
     def reports(self, competition: CompetitionInfo) -> Sequence[ReportDefinition]:
         return reports_reading_tables(reports.contest_definitions(), rules.TABLES)
@@ -163,9 +140,9 @@ class MunicipalInitiatives(LocalInitiativeBase):
     version = "1"
     variant = "municipal"
     applicant_kinds = ("ngo", "initiative_group")
-    criteria_table = criteria.MUNICIPAL
-    scale = Scale(0, 5, 1)
-    comment_below = 2
+    rubric = on_scale(criteria.MUNICIPAL, Scale(0, 5, 1), comment_below=2)
+    required_documents = MUNICIPAL_REQUIRED_DOCUMENTS
+    optional_documents = ("contribution_evidence", "photos")
     templates = {"application": f"{PLUGIN}/municipal_application.html",
                  "review_panel": f"{PLUGIN}/panel.html"}
 
@@ -201,22 +178,16 @@ class MunicipalInitiatives(LocalInitiativeBase):
     def terms(self, competition: CompetitionInfo) -> MunicipalTerms:
         return municipal_terms(competition)
 
-    def eligibility_rules(self, competition: CompetitionInfo) -> Sequence[EligibilityRule]:
-        return rules.municipal_rules(competition)
+    def eligibility_rules(self, competition: CompetitionInfo) -> Sequence[Spec]:
+        return municipal_rules.municipal_rule_specs(competition)
 
-    def award_policy(self, competition: CompetitionInfo) -> EnvelopeWithPartial:
+    def award_policy(self, competition: CompetitionInfo) -> Spec:
         terms = municipal_terms(competition)
-        return EnvelopeWithPartial(cap=terms.cap, partial=terms.partial_financing,
-                                   max_awards=competition.max_awards)
+        return envelope_with_partial(cap=terms.cap, partial=terms.partial_financing,
+                                     max_awards=competition.max_awards)
 
     def application_form(self, competition: CompetitionInfo):
-        from .forms import municipal_form
-
         return municipal_form(municipal_terms(competition).financing_types)
-
-    def document_kinds(self, competition: CompetitionInfo) -> Sequence[DocumentKind]:
-        return (*(self.document(code, required=True) for code in MUNICIPAL_REQUIRED_DOCUMENTS),
-                self.document("contribution_evidence"), self.document("photos"))
 
     def reports(self, competition: CompetitionInfo) -> Sequence[ReportDefinition]:
         return reports_reading_tables(reports.municipal_definitions(), rules.TABLES)
@@ -246,3 +217,17 @@ class NominationsFromAnswers:
 
 
 TYPES = (LocalInitiativeContest, MunicipalInitiatives)
+
+
+def _nomination_prizes(places: tuple[Decimal, ...], nominations: int = 0,
+                      competition_id: int | None = None) -> NominationPrizes:
+    """The contest's policy: prizes by place per nomination, each entry's nomination read
+    from the answers of the call ``competition_id``."""
+    return NominationPrizes(places=places, nominations=nominations,
+                            nomination_of=NominationsFromAnswers(competition_id))
+
+
+nomination_prizes = policy("local_initiative.nomination_prizes", _nomination_prizes)
+
+FACTORIES = (*rules.CONTEST_FACTORIES, *municipal_rules.MUNICIPAL_FACTORIES,
+             envelope_with_partial, nomination_prizes)

@@ -18,8 +18,9 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from gms.demo import AK_TAL, BOROLDOI, DOMAIN, KYZYL_SUU, ONBIR_JYLGA, Demo
+from gms.evaluation.models import Assignment
 from gms.extensions import db
-from gms.models import Assignment, Competition, Organisation, Territory, User
+from gms.models import Competition, Organisation, Territory, User
 
 from .competition import CONTEST_KEY, MUNICIPAL_KEY
 
@@ -74,31 +75,33 @@ def _submit(call: Competition, user: User, answers: dict, documents, demo: Demo,
 def _decide(call: Competition, staff: User, members: list[User], entries, scores_of,
             comment_of, at) -> None:
     """Close, screen, assign, score, decide and publish a call, as its staff would."""
+    from gms.evaluation import assignment as assignment_service
+    from gms.evaluation import declarations, lifecycle, scoring
     from gms.services import applications as apps
-    from gms.services import calls, commission, evaluation
+    from gms.services import contract
 
-    calls.advance(call, "close", now=call.deadline_at + timedelta(minutes=1), actor_id=staff.id)
-    calls.advance(call, "start_screening", now=at(1), actor_id=staff.id)
+    lifecycle.advance(call, "close", now=call.deadline_at + timedelta(minutes=1), actor_id=staff.id)
+    lifecycle.advance(call, "start_screening", now=at(1), actor_id=staff.id)
     for application in entries:
         apps.screen(application, eligible=True, reason="", staff=staff, now=at(2))
-    calls.advance(call, "start_evaluation", now=at(4), actor_id=staff.id)
+    lifecycle.advance(call, "start_evaluation", now=at(4), actor_id=staff.id)
     for application in entries:
         _clear_detected_conflicts(application, members, staff, at(4))
-        evaluation.assign(application, [m.id for m in members], staff)
-    sheet = calls.sheet_for(call)
+        assignment_service.assign(application, [m.id for m in members], staff)
+    sheet = contract.sheet_for(call)
     for n, application in enumerate(entries):
         for k, assignment in enumerate(db.session.scalars(
                 select(Assignment).where(Assignment.application_id == application.id)
                 .order_by(Assignment.reviewer_id))):
             # each member first declares no conflict of interest, then scores
-            commission.declare(assignment, conflict=False, reason="", now=at(5))
+            declarations.declare(assignment, conflict=False, reason="", now=at(5))
             scores = _spread(sheet, scores_of(n), member=k)
-            errors = evaluation.save_review(assignment, scores, {}, comment_of(n),
+            errors = scoring.save_review(assignment, scores, {}, comment_of(n),
                                             submit=True, now=at(6 + n))
             if errors:
                 raise RuntimeError(f"demo review rejected: {errors}")
-    calls.advance(call, "decide", now=at(12), actor_id=staff.id)
-    calls.advance(call, "publish", now=at(14), actor_id=staff.id)
+    lifecycle.advance(call, "decide", now=at(12), actor_id=staff.id)
+    lifecycle.advance(call, "publish", now=at(14), actor_id=staff.id)
 
 
 def _spread(sheet, base, member: int) -> dict:
@@ -117,12 +120,12 @@ def _clear_detected_conflicts(application, members, staff, now) -> None:
     """A municipality's commission sits in the municipality it serves, which the core's
     conflict detection flags ("same municipality"); its staff record why that is expected."""
     try:
-        from gms.services import commission
+        from gms.evaluation import conflicts
     except ImportError:  # a core without conflict detection
         return
-    for hint in commission.detect([application], [m.id for m in members]):
+    for hint in conflicts.detect([application], [m.id for m in members]):
         db.session.refresh(staff)  # loaded before the override adds its row (autoflush)
-        commission.override(application, hint.user_id, _OVERRIDE_REASON, staff, now)
+        conflicts.override(application, hint.user_id, _OVERRIDE_REASON, staff, now)
 
 
 _OVERRIDE_REASON = ("Комиссия айыл аймагынын жашоочуларынан түзүлөт: жергиликтүү демилгелерди "
@@ -236,6 +239,7 @@ def _ak_tal_people(demo: Demo) -> dict:
 def _municipal_call(demo: Demo, ak_tal: dict, values: dict) -> tuple[Competition, bool]:
     """Ak-Tal's call titled ``values["title"]["en"]``: created by its own staff (so the
     municipality is the organiser) and opened, once."""
+    from gms.evaluation import lifecycle
     from gms.services import calls
 
     for call in db.session.scalars(select(Competition).where(
@@ -248,7 +252,7 @@ def _municipal_call(demo: Demo, ak_tal: dict, values: dict) -> tuple[Competition
         # the territory is the organiser's (a rule of the type), not a list of oblasts
         "oblasts": [], "organiser_id": ak_tal["org_id"], **values},
         actor_id=staff.id)
-    calls.advance(call, "open", now=min(demo.now, call.opens_at + timedelta(hours=1)),
+    lifecycle.advance(call, "open", now=min(demo.now, call.opens_at + timedelta(hours=1)),
                   actor_id=staff.id)
     return call, True
 

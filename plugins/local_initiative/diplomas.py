@@ -19,10 +19,10 @@ from decimal import Decimal
 
 from gms.competition import FUNDED, RESERVE
 from gms.documents import Document, one_line, render_pdf
-from gms.i18n import _
+from gms.formatting import day, kgs
 
 from .awards import parse_place_reason
-from .money import kgs
+from .i18n import _
 
 DIPLOMA, CERTIFICATE = "diploma", "certificate"
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII",
@@ -61,8 +61,6 @@ class AwardFacts:
 
 
 def _day(value: date | None) -> str:
-    from .rules import day
-
     return day(value) if value else "—"
 
 

@@ -8,10 +8,11 @@ the contest's nomination list and the municipal call's financing types.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 
-from wtforms.validators import Regexp, ValidationError
+from wtforms.validators import ValidationError
 
+from gms.competition.budget import filled
 from gms.forms import (
     AnswerDateField,
     AnswerDecimalField,
@@ -20,17 +21,15 @@ from gms.forms import (
     DataRequired,
     FieldList,
     FormField,
-    IntegerField,
     Length,
     NumberRange,
     Optional,
     Present,
     SelectField,
     StringField,
-    SubForm,
-    TextAreaField,
+    text_area,
 )
-from gms.i18n import _, _l
+from gms.forms.tables import BLANK, TableRow, choice, count, phone
 
 from .choices import (
     APPLICANT_ROLES,
@@ -41,59 +40,16 @@ from .choices import (
     PARTIES,
     RESOURCE_KINDS,
 )
-from .money import filled
+from .i18n import _, _l
 
 TEXT_MAX = 10000
-BLANK = ("", "—")
 
-
-# ------------------------------------------------------------------------ field helpers
-
-
-def text(label, required: bool = True, max_length: int = TEXT_MAX, **kwargs):
-    checks = [DataRequired()] if required else [Optional()]
-    return TextAreaField(label, validators=[*checks, Length(max=max_length)], **kwargs)
-
-
-def count(label, required: bool = True):
-    return IntegerField(label, validators=[Present() if required else Optional(),
-                                           NumberRange(min=0, max=10**7)])
-
-
-def phone():
-    return StringField(
-        _l("Contact telephone"),
-        validators=[DataRequired(), Length(max=40),
-                    Regexp(r"^\+?[0-9 ()\-]{6,39}$",
-                           message=_l("Enter a telephone number, e.g. +996 312 123456."))])
-
-
-def select(label, choices, required: bool = True):
-    return SelectField(label, choices=[BLANK, *choices], default="",
-                       validators=[DataRequired()] if required else [Optional()])
-
-
-class RowForm(SubForm):
-    """A table row: either empty (a spare row, ignored) or with every ``REQUIRED`` cell."""
-
-    REQUIRED: tuple[str, ...] = ()
-
-    def validate(self, extra_validators=None):
-        ok = super().validate(extra_validators)
-        if not any(filled(v) for v in self.data.values()):
-            return ok
-        for name in self.REQUIRED:
-            field = self[name]
-            if not filled(field.data):
-                field.errors = [*field.errors, _("Fill this in, or clear the whole row.")]
-                ok = False
-        return ok
+text = partial(text_area, max_length=TEXT_MAX)
 
 
 def drop_empty_rows(data: dict, *tables: str) -> dict:
     for name in tables:
-        data[name] = [row for row in data.get(name) or []
-                      if any(filled(v) for v in row.values())]
+        data[name] = TableRow.drop_empty(data.get(name))
     return data
 
 
@@ -107,7 +63,7 @@ def _not_more(form, field, total_field: str, message) -> None:
 
 
 def issue_area_field():
-    return select(_l("Area of the problem (one issue of local significance)"), ISSUE_AREAS)
+    return choice(_l("Area of the problem (one issue of local significance)"), ISSUE_AREAS)
 
 
 def problem_field():
@@ -125,16 +81,16 @@ class InitiativeForm(ApplicationForm):
 # ------------------------------------------------------------------------------ contest
 
 
-class CoApplicantForm(RowForm):
-    REQUIRED = ("name", "kind")
+class CoApplicantForm(TableRow):
+    required = ("name", "kind")
 
     name = StringField(_l("Co-applicant"), validators=[Optional(), Length(max=300)])
     kind = SelectField(_l("Kind"), choices=[BLANK, *CO_APPLICANT_KINDS], default="")
     role = StringField(_l("Part in the initiative"), validators=[Optional(), Length(max=500)])
 
 
-class ResourceForm(RowForm):
-    REQUIRED = ("party", "kind", "description")
+class ResourceForm(TableRow):
+    required = ("party", "kind", "description")
 
     party = SelectField(_l("Party"), choices=[BLANK, *PARTIES], default="")
     kind = SelectField(_l("Kind of resource"), choices=[BLANK, *RESOURCE_KINDS], default="")
@@ -153,7 +109,7 @@ class ContestForm(InitiativeForm):
     NOMINATIONS: tuple[str, ...] = ()
 
     requested_amount = None  # prizes come from the fund; nothing is requested
-    applicant_role = select(_l("You apply as"), APPLICANT_ROLES)
+    applicant_role = choice(_l("You apply as"), APPLICANT_ROLES)
     applicant_details = text(
         _l("Who applies: the leader's full name, the group's members, or the organisation or "
            "institution and its head"), max_length=2000)
@@ -164,7 +120,7 @@ class ContestForm(InitiativeForm):
     municipality = StringField(_l("Aiyl aimak or town where the initiative took place"),
                                validators=[DataRequired(), Length(max=300)])
     village = StringField(_l("Village"), validators=[Optional(), Length(max=300)])
-    nomination = select(_l("Nomination"), ())
+    nomination = choice(_l("Nomination"), ())
     issue_area = issue_area_field()
     problem = problem_field()
     what_was_done = text(_l("What was done"))
@@ -214,8 +170,8 @@ def contest_form(nominations: tuple[str, ...] = ()) -> type[ContestForm]:
 # ---------------------------------------------------------------------------- municipal
 
 
-class PlanRowForm(RowForm):
-    REQUIRED = ("activity", "starts_on", "ends_on", "responsible")
+class PlanRowForm(TableRow):
+    required = ("activity", "starts_on", "ends_on", "responsible")
 
     activity = StringField(_l("Activity"), validators=[Optional(), Length(max=300)])
     starts_on = AnswerDateField(_l("From"), validators=[Optional()])
@@ -223,8 +179,8 @@ class PlanRowForm(RowForm):
     responsible = StringField(_l("Responsible"), validators=[Optional(), Length(max=200)])
 
 
-class BudgetLineForm(RowForm):
-    REQUIRED = ("item", "quantity", "unit_cost", "source")
+class BudgetLineForm(TableRow):
+    required = ("item", "quantity", "unit_cost", "source")
 
     item = StringField(_l("Item"), validators=[Optional(), Length(max=300)])
     unit = StringField(_l("Unit"), validators=[Optional(), Length(max=40)])
@@ -242,7 +198,7 @@ class MunicipalForm(InitiativeForm):
 
     FINANCING_TYPES: tuple[str, ...] = tuple(code for code, _label in FINANCING_TYPES)
 
-    financing_type = select(_l("Financing type"), FINANCING_TYPES)
+    financing_type = choice(_l("Financing type"), FINANCING_TYPES)
     leader_name = StringField(_l("Initiator or leader of the group (full name)"),
                               validators=[DataRequired(), Length(max=200)])
     contact_phone = phone()

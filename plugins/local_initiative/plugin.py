@@ -1,31 +1,13 @@
 """Hook implementations of the local-initiative plugin: its only contact with pluggy."""
 
-from gms.hooks import hookimpl
+from gms.hooks.plugin_kit import blueprints, competition_types, demo_data, factories, jinja
 
+from .competition import FACTORIES, TYPES
+from .demo import load
+from .views import JINJA_FILTERS, JINJA_GLOBALS, bp
 
-@hookimpl
-def gms_register_competition_types():
-    from .competition import TYPES
-
-    return [cls() for cls in TYPES]
-
-
-@hookimpl
-def gms_register_blueprints():
-    from .views import bp
-
-    return [bp]
-
-
-@hookimpl
-def gms_app_init(app):
-    from .views import init_jinja
-
-    init_jinja(app)
-
-
-@hookimpl
-def gms_demo_data(demo):
-    from .demo import load
-
-    load(demo)
+gms_register_competition_types = competition_types(*TYPES)
+gms_register_factories = factories(FACTORIES)
+gms_register_blueprints = blueprints(bp)
+gms_app_init = jinja(JINJA_FILTERS, **JINJA_GLOBALS)
+gms_demo_data = demo_data(load)

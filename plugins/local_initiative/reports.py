@@ -11,11 +11,12 @@ from decimal import Decimal
 
 from gms.answers import to_int
 from gms.competition import ApplicationInfo, CompetitionInfo, ReportDefinition
-from gms.i18n import _, _l
+from gms.competition.budget import ZERO, share
+from gms.formatting import label_of
 
 from . import budget
-from .choices import APPLICANT_ROLES, FINANCING_TYPES, label_of
-from .money import ZERO, percent
+from .choices import APPLICANT_ROLES, ATTRACTED, FINANCING_TYPES, OWN_SOURCES
+from .i18n import _, _l
 from .rules import co_applicants
 
 
@@ -41,7 +42,7 @@ def entries_by_role(competition: CompetitionInfo, applications: Sequence[Applica
         n = sum(people[k] for k in keys)
         w = sum(women[k] for k in keys)
         return [name, sum(entries[k] for k in keys), sum(joint[k] for k in keys), n, w,
-                percent(Decimal(w), Decimal(n)) or ZERO]
+                share(Decimal(w), Decimal(n)) or ZERO]
 
     rows = [row(label_of(APPLICANT_ROLES, c) or _("Not stated"), [c]) for c in order]
     rows.append(row(_("Total"), order))
@@ -57,10 +58,11 @@ def financing_by_type(competition: CompetitionInfo, applications: Sequence[Appli
         kind = str(app.answers.get("financing_type") or "")
         row = sums.setdefault(kind, [0, ZERO, ZERO, ZERO, ZERO])
         row[0] += 1
-        row[1] += budget.local_budget_total(app.answers)
-        row[2] += budget.own_total(app.answers)
-        row[3] += budget.attracted_total(app.answers)
-        row[4] += budget.budget_total(app.answers)
+        spent = budget.read(app.answers)
+        row[1] += spent.requested
+        row[2] += spent.paid_by(*OWN_SOURCES)
+        row[3] += spent.paid_by(ATTRACTED)
+        row[4] += spent.total
     known = [code for code, _label in FINANCING_TYPES]
     order = [c for c in known if c in sums] + sorted(c for c in sums if c not in known)
     header = [_("Financing type"), _("Initiatives"), _("From the local budget, KGS"),

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
-from gms.answers import to_decimal
+from gms.answers import to_date, to_decimal
 from gms.competition import CompetitionInfo
 
 from .choices import CO_FINANCING, COMPLETION
@@ -133,21 +133,6 @@ def contest_terms(competition: CompetitionInfo) -> ContestTerms:
 # ---------------------------------------------------------------------------- municipal
 
 
-def parse_day(value: Any) -> date | None:
-    """A date typed as ``2019-12-10`` or ``10.12.2019``; ``None`` otherwise."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value or "").strip()
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(text[:10], fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
 @dataclass(frozen=True)
 class MunicipalTerms:
     """The terms a municipality sets for its own call under its local regulation."""
@@ -172,7 +157,7 @@ def municipal_terms(competition: CompetitionInfo) -> MunicipalTerms:
                   if _flag(settings, MUNICIPAL_DEFAULTS, name))
     deadline_text = str(_setting(settings, MUNICIPAL_DEFAULTS, "implementation_deadline")
                         or "").strip()
-    deadline = parse_day(deadline_text)
+    deadline = to_date(deadline_text)
     minimum = to_decimal(_setting(settings, MUNICIPAL_DEFAULTS, "min_contribution_percent"))
     return MunicipalTerms(
         cap=min(caps) if caps else None,

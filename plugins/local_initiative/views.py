@@ -18,12 +18,15 @@ from flask import Blueprint, Response, abort, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import and_, or_, select
 
-from gms.answers import to_decimal
 from gms.competition import FUNDED, RESERVE
+from gms.competition.budget import ZERO
+from gms.evaluation.models import Award
 from gms.extensions import db
-from gms.models import Application, Award, Competition
+from gms.formatting import label_of
+from gms.models import Application, Competition
 from gms.models import calls as C
 from gms.services.common import competition_info, registry
+from gms.services.contract import document_kinds_for
 from gms.timeutil import to_local
 from gms.web.access import managed_call, roles_required
 from gms.web.pagination import paginate
@@ -38,12 +41,11 @@ from .choices import (
     ISSUE_AREAS,
     PARTIES,
     RESOURCE_KINDS,
-    label_of,
 )
 from .competition import CONTEST_KEY, MUNICIPAL_KEY, PLUGIN
 from .diplomas import AwardFacts, kind_of, pdf_for, roman
 from .rules import co_applicants
-from .terms import contest_terms, municipal_terms, parse_day
+from .terms import contest_terms, municipal_terms
 
 bp = Blueprint(PLUGIN, __name__)
 KEYS = (CONTEST_KEY, MUNICIPAL_KEY)
@@ -108,7 +110,7 @@ def terms(call_id: int):
     ctype = registry()[call.type_key]
     return render_template(f"{PLUGIN}/terms.html", call=call, ctype=ctype,
                            variant=ctype.variant, terms=ctype.terms(info),
-                           kinds=ctype.document_kinds(info))
+                           kinds=document_kinds_for(call))
 
 
 def _with_document():
@@ -156,41 +158,9 @@ CHOICES = {
 }
 
 
-def choice_label(code: Any, field: str) -> str:
-    """``{{ answers.issue_area|local_initiative_choice("issue_area") }}``."""
-    return label_of(CHOICES.get(field, ()), code)
-
-
-def date_text(value: Any) -> str:
-    from .rules import day
-
-    parsed = parse_day(value)
-    return day(parsed) if parsed else "—"
-
-
-def number_text(value: Any) -> str:
-    from flask_babel import format_decimal
-
-    number = to_decimal(value)
-    return "—" if number is None else format_decimal(number, format="#,##0.######")
-
-
-def budget_summary(answers: Mapping[str, Any]) -> dict:
-    totals = budget.totals_by_source(answers)
-    return {
-        "lines": budget.budget_lines(answers),
-        "by_source": [(code, label_of(BUDGET_SOURCES, code), amount)
-                      for code, amount in totals.items() if amount],
-        "total": budget.budget_total(answers),
-        "local": budget.local_budget_total(answers),
-        "contribution": budget.contribution_total(answers),
-        "contribution_percent": budget.contribution_percent(answers),
-    }
-
-
 def resources_summary(answers: Mapping[str, Any]) -> dict:
     items = budget.resources(answers)
-    return {"items": items, "total": sum((r.value for r in items), budget.ZERO),
+    return {"items": items, "total": sum((r.value for r in items), ZERO),
             "by_party": [(label_of(PARTIES, p), v)
                          for p, v in budget.resources_by_party(answers).items() if v]}
 
@@ -229,12 +199,11 @@ def place_text(reason: str, call: Competition) -> str:
     return _("%(place)s place", place=roman(place))
 
 
-def init_jinja(app) -> None:
-    app.jinja_env.filters["local_initiative_roman"] = roman
-    app.jinja_env.filters["local_initiative_place"] = place_text
-    app.jinja_env.filters["local_initiative_choice"] = choice_label
-    app.jinja_env.filters["local_initiative_date"] = date_text
-    app.jinja_env.filters["local_initiative_number"] = number_text
-    app.jinja_env.globals.update(
-        local_initiative_budget=budget_summary, local_initiative_resources=resources_summary,
-        local_initiative_terms=call_terms, local_initiative_award=award_document)
+#: what the templates use, added to Jinja by ``gms_app_init``:
+#: ``{{ answers.issue_area|label(local_initiative_choices.issue_area) }}``, ``|long_date``...
+JINJA_FILTERS = {"local_initiative_roman": roman, "local_initiative_place": place_text}
+JINJA_GLOBALS = {
+    "local_initiative_choices": CHOICES,
+    "local_initiative_budget": budget.read, "local_initiative_resources": resources_summary,
+    "local_initiative_terms": call_terms, "local_initiative_award": award_document,
+}

@@ -8,7 +8,6 @@ filled in (a choice alone, such as the row type, does not make a row).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
 from typing import Any
 
 from gms.answers import to_int
@@ -131,16 +130,3 @@ def declarations_missing(answers: Mapping[str, Any]) -> list[str]:
     """Keys of the letter's fixed declarations that are not ticked."""
     letter = section(answers, "letter")
     return [key for key in DECLARATIONS if not checked(letter.get(key))]
-
-
-def day_text(value: date | None) -> str:
-    """A date in the current locale's long format (ISO outside the app); ``—`` if none."""
-    if value is None:
-        return "—"
-    from flask import has_app_context
-
-    if has_app_context():
-        from flask_babel import format_date
-
-        return format_date(value, "long")
-    return value.isoformat()

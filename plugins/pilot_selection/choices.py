@@ -5,7 +5,7 @@ Codes are stored in the answers and in the visits table; labels are translated w
 
 from __future__ import annotations
 
-from gms.i18n import _l
+from .i18n import _l
 
 # Annex 1, item 2: who signs for the executive body
 HEAD_TITLES = (
@@ -110,11 +110,3 @@ CONCLUSIONS = (
     ("partly", _l("The information is partly confirmed")),
     ("not_confirmed", _l("The information is not confirmed")),
 )
-
-
-def label_of(choices, code) -> str:
-    """The translated label of ``code`` in ``choices``; the code itself when unknown."""
-    for value, label in choices:
-        if value == code:
-            return str(label)
-    return "" if code in (None, "") else str(code)

@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
 
 from gms.competition import (
     CompetitionInfo,
     CompetitionType,
-    Criterion,
-    DocumentKind,
-    EligibilityRule,
     ReportDefinition,
     Scale,
     ScoringSheet,
     SettingField,
-    WithinEnvelope,
+    Spec,
+    fixed_amount,
+    on_scale,
+    within_envelope,
 )
-from gms.i18n import _l
 
 from . import reports, rules, settings
 from .choices import DOCUMENT_LABELS, JOINT_DECISION, SIGNED_LETTER
+from .forms import form_for
+from .i18n import _l
 
 KEY = "pilot_selection"
 VISIT = "visit_findings"
@@ -30,8 +29,9 @@ COMMENT_BELOW = 2  # a comment is required for a score of 0 or 1
 # The scale is written with floats so its choices read "0.0" … "5.0", as the saved scores do
 # (a Numeric(5, 1) column): the score sheet then shows a saved score as selected.
 
-# (key, label, guidance, allow_na): 0–5 per member, equal weights (domain README 3.1)
-RUBRIC: tuple[tuple[str, dict, dict, bool], ...] = (
+# (key, label, guidance): 0–5 per member, equal weights (domain README 3.1); the visit's
+# findings may be marked not applicable
+RUBRIC: tuple[tuple[str, dict, dict], ...] = (
     ("commitment", {
         "ky": "Кызыкдарлык жана биргелешкен чечим",
         "ru": "Заинтересованность и совместное решение",
@@ -52,7 +52,7 @@ RUBRIC: tuple[tuple[str, dict, dict, bool], ...] = (
               "action plan concrete and feasible (who, what, when)? Does the head's "
               "self-assessment (Q1–Q2) show the executive and the council working together? "
               "5: all there and convincing; 0: no joint decision or plan.",
-    }, False),
+    }),
     ("joint_activity", {
         "ky": "Жамаат менен биргелешкен иштер же идея (2-бөлүк)",
         "ru": "Совместная деятельность с сообществом или идея (часть 2)",
@@ -72,7 +72,7 @@ RUBRIC: tuple[tuple[str, dict, dict, bool], ...] = (
               "figures (som, km, trees)? For a newly appointed head: is the idea clear, useful "
               "to the community, and is the help needed from the Project stated? Score an "
               "idea on a par with past activities.",
-    }, False),
+    }),
     ("civic_groups", {
         "ky": "Жарандык топтор жана уюмдар (3-бөлүк)",
         "ru": "Гражданские группы и организации (часть 3)",
@@ -88,7 +88,7 @@ RUBRIC: tuple[tuple[str, dict, dict, bool], ...] = (
         "en": "Do formal and informal groups, NGOs and citizens' associations work in the "
               "area; are their leaders and contacts given; how do they cooperate with the "
               "aiyl okmotu and the council (gatherings, joint work, monitoring)?",
-    }, False),
+    }),
     ("budget_openness", {
         "ky": "Бюджеттин ачыктыгы",
         "ru": "Открытость бюджета",
@@ -106,7 +106,7 @@ RUBRIC: tuple[tuple[str, dict, dict, bool], ...] = (
               "board, website, hearings, citizens' budget); does the plan include events that "
               "disclose budget information; is there a specialist certified in public "
               "procurement?",
-    }, False),
+    }),
     (VISIT, {
         "ky": "Текшерүү сапарынын жыйынтыктары",
         "ru": "Результаты проверочного визита",
@@ -121,36 +121,32 @@ RUBRIC: tuple[tuple[str, dict, dict, bool], ...] = (
         "en": "Did the specialist confirm the application on site (the visit's checklist and "
               "findings are shown beside the application)? If there was no visit, mark it "
               "not applicable: the criterion is left out.",
-    }, True),
+    }),
 )
 
 
-def _document(code: str, required: bool = False) -> DocumentKind:
-    return DocumentKind(code, DOCUMENT_LABELS[code], required)
-
-
-@dataclass
 class PilotSelectionCompetition(CompetitionType):
-    """Selection of pilot municipalities: no money, a memorandum of cooperation with each.
+    """Selection of pilot municipalities: no money, a memorandum of cooperation with each."""
 
-    A dataclass like its base, so the class-level values below are the instance defaults.
-    """
-
-    key: str = KEY
-    label: Any = _l("Selection of pilot municipalities")
-    description: Any = _l(
+    key = KEY
+    label = _l("Selection of pilot municipalities")
+    description = _l(
         "Aiyl aimaks and small towns apply, jointly with their local council, to become pilot "
         "partners of the programme: a letter of interest with a joint action plan, signed by "
         "the head (mayor) and the council chair, and information on the municipality, its "
         "joint activities with residents, its civic groups and donor projects. Staff may "
         "visit applicants to verify; the commission selects the pilots; each signs a "
         "memorandum of cooperation. No money is awarded.")
-    version: str = "1"
-    applicant_kinds: tuple[str, ...] = ("municipality",)
-    templates: Mapping[str, str] = field(default_factory=lambda: {
-        "application": f"{KEY}/application.html",
-        "review_panel": f"{KEY}/review_panel.html",
-    })
+    version = "1"
+    applicant_kinds = ("municipality",)
+    templates = {"application": f"{KEY}/application.html",
+                 "review_panel": f"{KEY}/review_panel.html"}
+    rubric = on_scale(RUBRIC, Scale(min=0.0, max=5.0, step=1.0), COMMENT_BELOW,
+                      not_applicable=(VISIT,))
+    reviewers_per_application = 3
+    document_labels = DOCUMENT_LABELS
+    required_documents = (SIGNED_LETTER, JOINT_DECISION)
+    optional_documents = ("activity_evidence", "budget_information")
 
     # -- settings ---------------------------------------------------------------------
     def settings_fields(self) -> Sequence[SettingField]:
@@ -182,51 +178,33 @@ class PilotSelectionCompetition(CompetitionType):
         )
 
     # -- judging ----------------------------------------------------------------------
-    def criteria(self, competition: CompetitionInfo) -> Sequence[Criterion]:
-        return tuple(
-            Criterion(key=key, label=dict(label), guidance=dict(guidance),
-                      scale=Scale(min=0.0, max=5.0, step=1.0, allow_na=allow_na), weight=1,
-                      comment_below=COMMENT_BELOW)
-            for key, label, guidance, allow_na in RUBRIC)
-
     def scoring_sheet(self, competition: CompetitionInfo) -> ScoringSheet:
         """Five criteria of 0–5 summed (25 points); a criterion marked not applicable (the
         visit, when there was none) is left out and the total rescaled to 25."""
         threshold = settings.min_score(competition)
-        return ScoringSheet(criteria=tuple(self.criteria(competition)), aggregate="sum",
+        return ScoringSheet(criteria=tuple(self.criteria(competition)),
                             overall_threshold=float(threshold) if threshold else None,
-                            reviewers_per_application=3)
+                            reviewers_per_application=self.reviewers_per_application)
 
-    def eligibility_rules(self, competition: CompetitionInfo) -> Sequence[EligibilityRule]:
-        return rules.build_rules(competition)
+    def eligibility_rules(self, competition: CompetitionInfo) -> Sequence[Spec]:
+        return rules.rule_specs(competition)
 
-    def award_policy(self, competition: CompetitionInfo) -> WithinEnvelope:
+    def award_policy(self, competition: CompetitionInfo) -> Spec:
         """The best-scored municipalities become pilots, as many as the call's number of
         awards (all that pass the minimum when it has none), one per municipality; no money
         changes hands, so every amount is 0 and the envelope never binds."""
-        return WithinEnvelope(max_awards=competition.max_awards, per_organisation=1,
-                              max_grant=Decimal(0))
+        return within_envelope(max_awards=competition.max_awards, per_organisation=1,
+                               max_grant=Decimal(0))
 
     # -- applying ---------------------------------------------------------------------
     def application_form(self, competition: CompetitionInfo):
-        from .forms import form_for
-
         return form_for(settings.population_date(competition),
                         settings.activities_months(competition),
                         settings.donor_period_text(competition))
 
-    def document_kinds(self, competition: CompetitionInfo) -> Sequence[DocumentKind]:
-        return (
-            _document(SIGNED_LETTER, required=True),
-            _document(JOINT_DECISION, required=True),
-            _document("activity_evidence"),
-            _document("budget_information"),
-            # "other" is offered by the core for every competition
-        )
-
-    def requested_amount(self, answers: Mapping[str, Any]) -> Decimal:
+    def requested_amount_rule(self, competition: CompetitionInfo) -> Spec:
         """Pilots receive no money."""
-        return Decimal(0)
+        return fixed_amount(Decimal(0))
 
     # -- reporting --------------------------------------------------------------------
     def reports(self, competition: CompetitionInfo) -> Sequence[ReportDefinition]:

@@ -17,8 +17,9 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from gms.demo import DOMAIN, KYZYL_SUU, PASSWORD, Demo
+from gms.evaluation.models import Assignment
 from gms.extensions import db
-from gms.models import Assignment, User
+from gms.models import User
 
 OPEN_CALL = "Selection of pilot municipalities (demo)"
 DONE_CALL = "Selection of pilot municipalities of Osh oblast: completed round (demo)"
@@ -80,8 +81,9 @@ def _open_call(demo: Demo) -> None:
 
 def _completed_round(demo: Demo) -> None:
     """Closed three months ago; screened, visited, scored, decided and published."""
+    from gms.evaluation import assignment as assignment_service
+    from gms.evaluation import declarations, lifecycle, scoring
     from gms.services import applications as apps
-    from gms.services import calls, commission, evaluation
 
     from . import visits
 
@@ -110,8 +112,8 @@ def _completed_round(demo: Demo) -> None:
             apps.submit(application, answers, user, when + timedelta(minutes=30))
         submitted.append((application, spec))
 
-    calls.advance(call, "close", now=deadline + timedelta(minutes=1), actor_id=staff.id)
-    calls.advance(call, "start_screening", now=deadline + timedelta(days=1), actor_id=staff.id)
+    lifecycle.advance(call, "close", now=deadline + timedelta(minutes=1), actor_id=staff.id)
+    lifecycle.advance(call, "start_screening", now=deadline + timedelta(days=1), actor_id=staff.id)
     for application, spec in submitted:
         apps.screen(application, eligible=not spec.get("ineligible"),
                     reason=spec.get("ineligible", ""), staff=staff,
@@ -124,24 +126,24 @@ def _completed_round(demo: Demo) -> None:
                       visited_on=demo.local_day(deadline) + timedelta(days=4 + day),
                       staff=staff, now=deadline + timedelta(days=8), **spec["visit"])
 
-    calls.advance(call, "start_evaluation", now=deadline + timedelta(days=9), actor_id=staff.id)
+    lifecycle.advance(call, "start_evaluation", now=deadline + timedelta(days=9), actor_id=staff.id)
     for application, _spec in eligible:
-        evaluation.assign(application, [m.id for m in demo.members], staff)
+        assignment_service.assign(application, [m.id for m in demo.members], staff)
     for n, (application, spec) in enumerate(eligible):
         for k, assignment in enumerate(db.session.scalars(
                 select(Assignment).where(Assignment.application_id == application.id)
                 .order_by(Assignment.reviewer_id))):
             # each member first declares no conflict of interest, then scores
-            commission.declare(assignment, conflict=False, reason="",
+            declarations.declare(assignment, conflict=False, reason="",
                                now=deadline + timedelta(days=11, hours=k))
             scores, comments = _review(spec["scores"], k)
-            errors = evaluation.save_review(
+            errors = scoring.save_review(
                 assignment, scores, comments, spec["comment"], submit=True,
                 now=deadline + timedelta(days=12 + n, hours=k))
             if errors:
                 raise RuntimeError(f"demo review rejected: {errors}")
-    calls.advance(call, "decide", now=deadline + timedelta(days=17), actor_id=staff.id)
-    calls.advance(call, "publish", now=deadline + timedelta(days=18), actor_id=staff.id)
+    lifecycle.advance(call, "decide", now=deadline + timedelta(days=17), actor_id=staff.id)
+    lifecycle.advance(call, "publish", now=deadline + timedelta(days=18), actor_id=staff.id)
 
 
 def _applicant(code: str) -> User:

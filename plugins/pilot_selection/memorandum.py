@@ -21,14 +21,16 @@ from sqlalchemy import select
 from gms.answers import to_date
 from gms.competition import FUNDED
 from gms.documents import Document, one_line, render_pdf
+from gms.evaluation.models import Award
 from gms.extensions import db
-from gms.i18n import _
-from gms.models import Application, Award, User, translated
+from gms.formatting import day, label_of
+from gms.models import Application, User, translated
 from gms.models import calls as C
 from gms.timeutil import to_local
 
-from .answers import day_text, rows, section, text
-from .choices import HEAD_TITLES, PLAN_KINDS, label_of
+from .answers import rows, section, text
+from .choices import HEAD_TITLES, PLAN_KINDS
+from .i18n import _
 from .settings import memorandum_until
 
 LANGUAGES = ("ky", "ru")
@@ -82,7 +84,7 @@ def build(data: MemorandumData) -> Document:
     where = f"{data.municipality}, {data.location}" if data.location else data.municipality
     doc = Document(_("Memorandum of cooperation"))
     doc.paragraph(_("No. %(number)s · %(date)s · %(organisation)s", number=data.number,
-                    date=day_text(data.dated), organisation=data.organisation))
+                    date=day(data.dated), organisation=data.organisation))
     doc.paragraph(_(
         "The Project “Voice of Citizens and Accountability of Local Self-Government: Budget "
         "Process”, funded by the Government of Switzerland and implemented by the Development "
@@ -132,7 +134,7 @@ def build(data: MemorandumData) -> Document:
     doc.paragraph(_("The joint action plan of the letter of interest, adopted with the joint "
                     "decision No. %(number)s of %(date)s, is an integral part of this "
                     "memorandum.", number=data.decision_number or "—",
-                    date=day_text(data.decision_date)))
+                    date=day(data.decision_date)))
     doc.table([_("No."), _("Activity"), _("Kind of activity"), _("When"),
                _("Who is responsible")],
               [[i, text(r.get("activity")), label_of(PLAN_KINDS, r.get("kind")),
@@ -142,7 +144,7 @@ def build(data: MemorandumData) -> Document:
     doc.heading(_("5. Term"))
     if data.until:
         doc.paragraph(_("This memorandum takes effect when signed and runs until %(date)s.",
-                        date=day_text(data.until)))
+                        date=day(data.until)))
     else:
         doc.paragraph(_("This memorandum takes effect when signed and runs until the end of the "
                         "current phase of the Project."))

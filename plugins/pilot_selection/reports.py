@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from gms.answers import to_int
 from gms.competition import ApplicationInfo, CompetitionInfo, ReportDefinition
-from gms.i18n import _, _l
+from gms.formatting import label_of
 
 from .answers import (
     RATING_KEYS,
@@ -25,7 +25,8 @@ from .answers import (
     rows,
     section,
 )
-from .choices import CONCLUSIONS, DONE, VISIT_STATUSES, label_of
+from .choices import CONCLUSIONS, DONE, VISIT_STATUSES
+from .i18n import _, _l
 
 QUESTIONS = {
     "q1_council_rating": _l("Q1. Work of the council deputies"),

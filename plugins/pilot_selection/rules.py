@@ -18,12 +18,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from gms.answers import to_date
-from gms.competition import CompetitionInfo, EligibilityRule
-from gms.i18n import _, ngettext
+from gms.competition import CompetitionInfo, Spec, rule
+from gms.competition.contract import Check
+from gms.formatting import day
 
 from .answers import (
     checked,
-    day_text,
     declarations_missing,
     ideas,
     past_activities,
@@ -33,6 +33,7 @@ from .answers import (
     text,
 )
 from .choices import DOCUMENT_LABELS, JOINT_DECISION, SIGNED_LETTER
+from .i18n import _, ngettext
 from .settings import TIMEZONE, activities_months
 
 PREFIX = "pilot_selection."
@@ -46,7 +47,8 @@ def _document(kind: str) -> str:
 # ------------------------------------------------------------------------------- rules
 
 
-def local_unit_rule() -> EligibilityRule:
+@rule(PREFIX + 'local_unit')
+def local_unit_rule() -> Check:
     """The applicant is an aiyl aimak or a small town of the reference list."""
 
     def check(app):
@@ -57,10 +59,11 @@ def local_unit_rule() -> EligibilityRule:
         return False, _("Only an aiyl aimak or a small town can become a pilot: register your "
                         "account with your aiyl aimak or town from the list of local units.")
 
-    return EligibilityRule(PREFIX + "local_unit", check, params={"kinds": list(LOCAL_UNITS)})
+    return check
 
 
-def one_letter_rule() -> EligibilityRule:
+@rule(PREFIX + 'one_letter')
+def one_letter_rule() -> Check:
     """One letter of interest per municipality and call."""
 
     def check(app):
@@ -69,10 +72,11 @@ def one_letter_rule() -> EligibilityRule:
                             "this call. Withdraw it to submit this one.")
         return True, _("This is your municipality's only letter of interest in this call.")
 
-    return EligibilityRule(PREFIX + "one_letter", check, params={"max": 1})
+    return check
 
 
-def interest_rule() -> EligibilityRule:
+@rule(PREFIX + 'interest')
+def interest_rule() -> Check:
     """Criterion 1: the letter of interest, signed for the head and the council chair, with
     its declarations ticked."""
 
@@ -98,10 +102,11 @@ def interest_rule() -> EligibilityRule:
         return True, _("Criterion 1: the letter of interest of the head and of the council "
                        "chair declares the interest, with every commitment ticked.")
 
-    return EligibilityRule(PREFIX + "interest", check)
+    return check
 
 
-def joint_decision_rule(deadline_at: datetime | None) -> EligibilityRule:
+@rule(PREFIX + 'joint_decision')
+def joint_decision_rule(deadline_at: datetime | None) -> Check:
     """The aiyl okmotu and the council adopted a joint decision (step 1), before the
     deadline, and it is attached."""
     last_day = deadline_at.astimezone(TIMEZONE).date() if deadline_at else None
@@ -115,18 +120,18 @@ def joint_decision_rule(deadline_at: datetime | None) -> EligibilityRule:
                             "okmotu and the local council to become a pilot partner.")
         if last_day is not None and adopted > last_day:
             return False, _("The joint decision is dated %(date)s, after the deadline of the "
-                            "call. Enter the date it was adopted.", date=day_text(adopted))
+                            "call. Enter the date it was adopted.", date=day(adopted))
         if JOINT_DECISION not in app.attachment_kinds:
             return False, _("Attach the joint decision No. %(number)s of %(date)s: %(doc)s.",
-                            number=number, date=day_text(adopted), doc=_document(JOINT_DECISION))
+                            number=number, date=day(adopted), doc=_document(JOINT_DECISION))
         return True, _("The joint decision No. %(number)s of %(date)s is attached.",
-                       number=number, date=day_text(adopted))
+                       number=number, date=day(adopted))
 
-    return EligibilityRule(PREFIX + "joint_decision", check, params={
-        "kind": JOINT_DECISION, "latest": last_day.isoformat() if last_day else None})
+    return check
 
 
-def signed_letter_rule() -> EligibilityRule:
+@rule(PREFIX + 'signed_letter')
+def signed_letter_rule() -> Check:
     """The letter on the letterhead, signed and sealed, is attached as a scan."""
 
     def check(app):
@@ -136,10 +141,11 @@ def signed_letter_rule() -> EligibilityRule:
                         "letterhead, signed by the head (mayor) and by the chair of the local "
                         "council, with the seal.")
 
-    return EligibilityRule(PREFIX + "signed_letter", check, params={"kind": SIGNED_LETTER})
+    return check
 
 
-def action_plan_rule() -> EligibilityRule:
+@rule(PREFIX + 'action_plan')
+def action_plan_rule() -> Check:
     """The letter carries a joint action plan (it becomes part of the memorandum)."""
 
     def check(app):
@@ -150,10 +156,11 @@ def action_plan_rule() -> EligibilityRule:
         return True, ngettext("The joint action plan has %(num)d activity.",
                               "The joint action plan has %(num)d activities.", len(plan))
 
-    return EligibilityRule(PREFIX + "action_plan", check)
+    return check
 
 
-def joint_activities_rule(months: int) -> EligibilityRule:
+@rule(PREFIX + 'joint_activities')
+def joint_activities_rule(months: int) -> Check:
     """Criterion 2: joint activities of the last ``months`` months (Part 2) — or, for a newly
     appointed or inexperienced head, an idea and the help needed, which never fails here."""
 
@@ -180,7 +187,7 @@ def joint_activities_rule(months: int) -> EligibilityRule:
                         "appointed head may describe an idea and the help needed instead.",
                         months=months)
 
-    return EligibilityRule(PREFIX + "joint_activities", check, params={"months": months})
+    return check
 
 
 def _activities(n: int) -> str:
@@ -191,7 +198,8 @@ def _ideas(n: int) -> str:
     return ngettext("%(num)d idea", "%(num)d ideas", n)
 
 
-def civic_groups_rule() -> EligibilityRule:
+@rule(PREFIX + 'civic_groups')
+def civic_groups_rule() -> Check:
     """Criterion 3: NGOs, formal or informal groups or associations work there (Part 3)."""
 
     def check(app):
@@ -204,10 +212,11 @@ def civic_groups_rule() -> EligibilityRule:
                               "Criterion 3: %(num)d groups and organisations working in your "
                               "area are listed in Part 3.", len(groups))
 
-    return EligibilityRule(PREFIX + "civic_groups", check)
+    return check
 
 
-def population_rule() -> EligibilityRule:
+@rule(PREFIX + 'population', blocking=False)
+def population_rule() -> Check:
     """A warning (not blocking) when the population by village, sex or ethnicity does not add
     up to the total."""
 
@@ -221,10 +230,10 @@ def population_rule() -> EligibilityRule:
             "The population %(breakdown)s adds up to %(sum)d, but the total is %(total)d.",
             breakdown=names[kind], sum=found, total=total) for kind, found, total in problems)
 
-    return EligibilityRule(PREFIX + "population", check, blocking=False)
+    return check
 
 
-def build_rules(competition: CompetitionInfo) -> list[EligibilityRule]:
+def rule_specs(competition: CompetitionInfo) -> list[Spec]:
     """Every pilot-selection rule for ``competition``, configured from its settings."""
     return [
         local_unit_rule(),
@@ -237,3 +246,8 @@ def build_rules(competition: CompetitionInfo) -> list[EligibilityRule]:
         civic_groups_rule(),
         population_rule(),
     ]
+
+
+FACTORIES = (local_unit_rule, one_letter_rule, interest_rule, joint_decision_rule,
+             signed_letter_rule, action_plan_rule, joint_activities_rule, civic_groups_rule,
+             population_rule)

@@ -8,15 +8,12 @@ memorandum of cooperation. Views parse the request and call one function of
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from gms import timeutil
-from gms.answers import to_date
 from gms.extensions import login_manager
-from gms.i18n import _, ngettext
+from gms.formatting import day
 from gms.models import Application
 from gms.models import applications as A
 from gms.services.common import ServiceError, competition_info
@@ -25,7 +22,6 @@ from gms.web.pagination import paginate_with
 
 from . import memorandum, settings
 from . import visits as service
-from .answers import day_text
 from .choices import (
     ACTIVITY_KINDS,
     CHECK_ANSWERS,
@@ -38,9 +34,9 @@ from .choices import (
     RATINGS,
     VISIT_STATUSES,
     YES_NO,
-    label_of,
 )
 from .forms import PickForm, VisitForm
+from .i18n import _, ngettext
 
 bp = Blueprint("pilot_selection", __name__)
 
@@ -56,7 +52,7 @@ def call_visits(call_id: int):
     call = managed_call(call_id)
     form = PickForm()
     if request.method == "POST" and form.validate():
-        ids = [int(v) for v in request.form.getlist("application") if v.isdigit()]
+        ids = [int(v) for v in form.application.data or ()]
         try:
             created = service.pick(call, ids, form.planned_on.data, current_user)
             flash(ngettext("%(num)d visit planned.", "%(num)d visits planned.", len(created)),
@@ -167,15 +163,6 @@ CHOICES = {
 }
 
 
-def choice_label(code: Any, kind: str) -> str:
-    """``{{ row.kind|pilot_selection_choice("plan_kind") }}``."""
-    return label_of(CHOICES.get(kind, ()), code)
-
-
-def date_text(value: Any) -> str:
-    return day_text(to_date(value))
-
-
 def visit_of(application: Application):
     return service.visit_for(application.id)
 
@@ -190,15 +177,16 @@ def call_dates(call) -> dict:
     """The dates a call's settings give, as text: population date, look-back, donor period,
     announcement."""
     info = competition_info(call)
-    return {"population_date": day_text(settings.population_date(info)),
+    return {"population_date": day(settings.population_date(info)),
             "months": settings.activities_months(info),
             "donor_period": settings.donor_period_text(info),
-            "announcement": day_text(settings.announcement_date(info))}
+            "announcement": day(settings.announcement_date(info))}
 
 
-def init_jinja(app) -> None:
-    app.jinja_env.filters["pilot_selection_choice"] = choice_label
-    app.jinja_env.filters["pilot_selection_date"] = date_text
-    app.jinja_env.globals.update(
-        pilot_selection_visit=visit_of, pilot_selection_memorandum_url=memorandum_url,
-        pilot_selection_checklist=CHECKLIST, pilot_selection_dates=call_dates)
+#: what the templates use, added to Jinja by ``gms_app_init``:
+#: ``{{ row.kind|label(pilot_selection_choices.plan_kind) }}``; the core's filters do the rest
+JINJA_GLOBALS = {
+    "pilot_selection_choices": CHOICES, "pilot_selection_visit": visit_of,
+    "pilot_selection_memorandum_url": memorandum_url, "pilot_selection_checklist": CHECKLIST,
+    "pilot_selection_dates": call_dates,
+}

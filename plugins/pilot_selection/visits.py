@@ -14,7 +14,6 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import defer
 
 from gms.extensions import db
-from gms.i18n import _
 from gms.models import Application, Competition, User
 from gms.models import applications as A
 from gms.models import calls as C
@@ -22,6 +21,7 @@ from gms.services import audit
 from gms.services.common import ServiceError, commit
 
 from .choices import CHECK_ANSWERS, CHECKLIST_CODES, CONCLUSIONS, DONE, PLANNED
+from .i18n import _
 from .models import Visit
 from .settings import TIMEZONE
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gms.i18n import _l
+from .i18n import _l
 
 # Issues of local significance (doc 002 list); never a delegated state power.
 ISSUE_AREAS = (
@@ -66,14 +66,6 @@ MAINTENANCE_SOURCES = (
     ("community", _l("Community contributions")),
     ("other", _l("Other sources")),
 )
-
-
-def label_of(choices, code) -> str:
-    """The translated label of ``code`` in ``choices``; the code itself when unknown."""
-    for value, label in choices:
-        if value == code:
-            return str(label)
-    return "" if code in (None, "") else str(code)
 
 
 # Documents an applicant uploads (codes of domain README section 2); the core adds "other".

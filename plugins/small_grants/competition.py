@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Sequence
 
-from gms.answers import reports_reading_tables, to_decimal
+from gms.answers import reports_reading_tables
 from gms.competition import (
     CompetitionInfo,
     CompetitionType,
-    Criterion,
-    DocumentKind,
-    EligibilityRule,
     ReportDefinition,
-    Scale,
-    ScoringSheet,
     SettingField,
-    WithinEnvelope,
+    Spec,
+    out_of_points,
+    within_envelope,
 )
-from gms.i18n import _l
 
-from . import reports, rules
+from . import eligibility, reports, rules
 from .choices import DOCUMENT_LABELS
+from .forms import SmallGrantsForm
+from .i18n import _l
 
 KEY = "small_grants"
 
@@ -149,29 +145,27 @@ RUBRIC: tuple[tuple[str, int, dict, dict], ...] = (
 COMMENT_BELOW_PERCENT = 40  # a comment is required for scores under 40% of the maximum
 
 
-def _document(code: str, required: bool = False) -> DocumentKind:
-    return DocumentKind(code, DOCUMENT_LABELS[code], required)
-
-
-@dataclass
 class SmallGrantsCompetition(CompetitionType):
-    """Investment grants to municipalities for projects on residents' priorities.
+    """Investment grants to municipalities for projects on residents' priorities."""
 
-    A dataclass like its base, so the class-level values below are the instance defaults.
-    """
-
-    key: str = KEY
-    label: Any = _l("Small grants: investment projects on residents' priorities")
-    description: Any = _l(
+    key = KEY
+    label = _l("Small grants: investment projects on residents' priorities")
+    description = _l(
         "Grants of up to 1,000,000 KGS into the local budget of an aiyl okmotu or mayor's "
         "office, for a project on a problem residents chose as a priority at participatory "
         "sessions (ЖМБА / СИНС), a public hearing or a village gathering. Up to two "
         "applications and two grants per municipality per round; projects last up to 12 "
         "months; the best-scored applications are funded within the envelope.")
-    version: str = "2"
-    applicant_kinds: tuple[str, ...] = ("municipality",)
-    templates: Mapping[str, str] = field(
-        default_factory=lambda: {"application": f"{KEY}/application.html"})
+    version = "2"
+    applicant_kinds = ("municipality",)
+    templates = {"application": f"{KEY}/application.html"}
+    rubric = out_of_points(RUBRIC, step=0.5, comment_below_percent=COMMENT_BELOW_PERCENT)
+    reviewers_per_application = 3
+    document_labels = DOCUMENT_LABELS
+    required_documents = ("council_resolution", "budget_publication")
+    optional_documents = ("zhmba_report", "hearing_minutes", "gathering_minutes",
+                          "zhmba_protocol", "vote_tally", "focus_group_report",
+                          "joint_action_plan")
 
     # -- settings ---------------------------------------------------------------------
     def settings_fields(self) -> Sequence[SettingField]:
@@ -197,22 +191,11 @@ class SmallGrantsCompetition(CompetitionType):
         )
 
     # -- judging ----------------------------------------------------------------------
-    def criteria(self, competition: CompetitionInfo) -> Sequence[Criterion]:
-        return tuple(
-            Criterion(key=key, label=dict(label), scale=Scale(min=0, max=points, step=0.5),
-                      weight=1, guidance=dict(guidance),
-                      comment_below=points * COMMENT_BELOW_PERCENT / 100)
-            for key, points, label, guidance in RUBRIC)
+    def eligibility_rules(self, competition: CompetitionInfo) -> Sequence[Spec]:
+        return eligibility.rule_specs(competition)
 
-    def scoring_sheet(self, competition: CompetitionInfo) -> ScoringSheet:
-        return ScoringSheet(criteria=tuple(self.criteria(competition)), aggregate="sum",
-                            reviewers_per_application=3)
-
-    def eligibility_rules(self, competition: CompetitionInfo) -> Sequence[EligibilityRule]:
-        return rules.build_rules(competition)
-
-    def award_policy(self, competition: CompetitionInfo) -> WithinEnvelope:
-        return WithinEnvelope(
+    def award_policy(self, competition: CompetitionInfo) -> Spec:
+        return within_envelope(
             max_awards=competition.max_awards,
             per_organisation=rules.setting_int(competition.settings,
                                                "max_awards_per_organisation"),
@@ -220,27 +203,7 @@ class SmallGrantsCompetition(CompetitionType):
 
     # -- applying ---------------------------------------------------------------------
     def application_form(self, competition: CompetitionInfo):
-        from .forms import SmallGrantsForm
-
         return SmallGrantsForm
-
-    def document_kinds(self, competition: CompetitionInfo) -> Sequence[DocumentKind]:
-        return (
-            _document("council_resolution", required=True),
-            _document("budget_publication", required=True),
-            _document("zhmba_report"),
-            _document("hearing_minutes"),
-            _document("gathering_minutes"),
-            _document("zhmba_protocol"),
-            _document("vote_tally"),
-            _document("focus_group_report"),
-            _document("joint_action_plan"),
-            # "other" is offered by the core for every competition
-        )
-
-    def requested_amount(self, answers: Mapping[str, Any]):
-        """The requested amount as a Decimal (``None`` when missing or not a number)."""
-        return to_decimal(answers.get("requested_amount"))
 
     # -- reporting --------------------------------------------------------------------
     def reports(self, competition: CompetitionInfo) -> Sequence[ReportDefinition]:

@@ -18,8 +18,8 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from gms.demo import AK_TAL, BOROLDOI, DOMAIN, KYZYL_SUU, ONBIR_JYLGA, PASSWORD, Demo
+from gms.evaluation.models import Assignment
 from gms.extensions import db
-from gms.models import Assignment
 
 ROUND_1 = "Small Grants Programme: round 1 (demo)"
 ROUND_2 = "Small Grants Programme: round 2 (demo)"
@@ -85,7 +85,7 @@ def _finished_round(demo: Demo) -> None:
     applications, one found ineligible at screening, four scored; the decision funds the
     best within the envelope (a cheaper one lower down still fits) and the results are
     published, with a letter to every applicant."""
-    from gms.services import calls
+    from gms.evaluation import lifecycle
 
     opens, deadline = Demo.at(date(2017, 12, 4), 9), Demo.at(date(2018, 2, 15), 17)
     call, created = demo.call("small_grants", {
@@ -101,15 +101,17 @@ def _finished_round(demo: Demo) -> None:
         user = demo.applicants.get(code) or _applicant(code, spec["applicant"])
         entries.append((user, spec))
     _submit_and_score(demo, call, entries, Demo.local_day(opens), deadline)
-    calls.advance(call, "decide", now=Demo.at(date(2018, 3, 7), 11), actor_id=demo.staff.id)
-    calls.advance(call, "publish", now=Demo.at(date(2018, 3, 12), 10), actor_id=demo.staff.id)
+    lifecycle.advance(call, "decide", now=Demo.at(date(2018, 3, 7), 11), actor_id=demo.staff.id)
+    lifecycle.advance(call, "publish", now=Demo.at(date(2018, 3, 12), 10), actor_id=demo.staff.id)
 
 
 def _submit_and_score(demo: Demo, call, entries, opened: date, deadline: datetime) -> None:
     """Submit each application with its documents, close the call, screen (eligible unless
     the spec says otherwise), and have the three members score every eligible one."""
+    from gms.evaluation import assignment as assignment_service
+    from gms.evaluation import declarations, lifecycle, scoring
     from gms.services import applications as apps
-    from gms.services import calls, commission, evaluation
+    from gms.services import contract
 
     staff, members = demo.staff, demo.members
     submitted = []
@@ -122,26 +124,26 @@ def _submit_and_score(demo: Demo, call, entries, opened: date, deadline: datetim
         apps.submit(application, answers, user, when + timedelta(minutes=20))
         submitted.append((application, spec))
 
-    calls.advance(call, "close", now=deadline + timedelta(minutes=1), actor_id=staff.id)
-    calls.advance(call, "start_screening", now=deadline + timedelta(days=1), actor_id=staff.id)
+    lifecycle.advance(call, "close", now=deadline + timedelta(minutes=1), actor_id=staff.id)
+    lifecycle.advance(call, "start_screening", now=deadline + timedelta(days=1), actor_id=staff.id)
     for application, spec in submitted:
         apps.screen(application, eligible=spec.get("eligible", True),
                     reason=spec.get("screening", ""), staff=staff,
                     now=deadline + timedelta(days=2))
-    calls.advance(call, "start_evaluation", now=deadline + timedelta(days=5), actor_id=staff.id)
-    sheet = calls.sheet_for(call)
+    lifecycle.advance(call, "start_evaluation", now=deadline + timedelta(days=5), actor_id=staff.id)
+    sheet = contract.sheet_for(call)
     scored = [(a, spec) for a, spec in submitted if spec.get("eligible", True)]
     for application, _spec in scored:
-        evaluation.assign(application, [m.id for m in members], staff)
+        assignment_service.assign(application, [m.id for m in members], staff)
     for n, (application, spec) in enumerate(scored):
         for k, assignment in enumerate(db.session.scalars(
                 select(Assignment).where(Assignment.application_id == application.id)
                 .order_by(Assignment.reviewer_id))):
             # each member first declares no conflict of interest, then scores
-            commission.declare(assignment, conflict=False, reason="",
+            declarations.declare(assignment, conflict=False, reason="",
                                now=deadline + timedelta(days=9, hours=k))
             scores, comments = _review(sheet, spec["scores"], offset=(k - 1) * Decimal("0.5"))
-            errors = evaluation.save_review(
+            errors = scoring.save_review(
                 assignment, scores, comments, spec["comment"], submit=True,
                 now=deadline + timedelta(days=10 + n, hours=k))
             if errors:

@@ -13,11 +13,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from gms.answers import to_decimal
 from gms.competition import ApplicationInfo, CompetitionInfo, ReportDefinition
-from gms.i18n import _, _l
+from gms.formatting import label_of
 
 from . import evidence
-from .budget import totals_by_source
-from .choices import BUDGET_SOURCES, ISSUE_AREAS, PRIORITY_SOURCES, label_of
+from .budget import read
+from .choices import BUDGET_SOURCES, ISSUE_AREAS, PRIORITY_SOURCES
+from .i18n import _, _l
 
 ZERO = Decimal("0.00")
 
@@ -34,7 +35,7 @@ def cofinancing(competition: CompetitionInfo, applications: Sequence[Application
     sums: dict[str, Decimal] = {}
     users: Counter[str] = Counter()
     for app in applications:
-        for source, amount in totals_by_source(app.answers).items():
+        for source, amount in read(app.answers).by_source.items():
             sums[source] = sums.get(source, ZERO) + amount
             if amount > 0:
                 users[source] += 1

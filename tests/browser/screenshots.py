@@ -49,25 +49,27 @@ def _shoot(page, name: str, full_page: bool = True) -> None:
 def fourth_member(app, demo):
     """A fourth commission member, assigned to the best application of round 1, who has
     scored part of it (so the sheet is open and the running total shows)."""
+    from gms.evaluation import assignment as assignment_service
+    from gms.evaluation import declarations, ranking, scoring
     from gms.extensions import db
     from gms.models import Application, Competition, User
-    from gms.services import accounts, commission, evaluation
-    from gms.testing.fixtures import PASSWORD
+    from gms.services import accounts
+    from gms.testing import PASSWORD
 
     with app.app_context():
         call = next(c for c in db.session.scalars(select(Competition))
                     if c.title.get("en") == "Small Grants Programme: round 1 (demo)")
-        best = evaluation.ranking(call)[0]
+        best = ranking.ranking(call)[0]
         application = db.session.get(Application, best.application_id)
         staff = db.session.scalar(select(User).where(User.role == "staff"))
         member = User(email="commission4@demo.gms.kg", name="Асель Бекова", role="commission",
                       locale="ru", password_hash=accounts.hash_password(PASSWORD))
         db.session.add(member)
         db.session.commit()
-        (assignment,) = evaluation.assign(application, [member.id], staff)
+        (assignment,) = assignment_service.assign(application, [member.id], staff)
         # the member declared no conflict of interest before starting the sheet
-        commission.declare(assignment, conflict=False, reason="", now=call.deadline_at)
-        evaluation.save_review(
+        declarations.declare(assignment, conflict=False, reason="", now=call.deadline_at)
+        scoring.save_review(
             assignment, {"community_priority": Decimal("22.5"), "relevance": Decimal("13"),
                          "feasibility": Decimal("12")}, {}, "", submit=False,
             now=call.deadline_at)
@@ -120,11 +122,11 @@ def test_screenshots(app, demo, fourth_member, live_server, page, new_page):
     visitor.goto(staff.url.replace("/staff/calls/", "/calls/") + "/results")
     _shoot(visitor, "results.png")
 
-    # finance: the demo's money (gms.services.money_demo), the ledger and dashboard, a grant
+    # finance: the demo's money (gms.demo.money), the ledger and dashboard, a grant
     # that ran its whole course (70 % paid, progress report approved, 30 % paid, closed)
+    from gms.demo import money as money_demo
     from gms.extensions import db
-    from gms.models import Grant
-    from gms.services import money_demo
+    from gms.money.models import Grant
 
     with app.app_context():
         money_demo.load()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gms.testing.fixtures import PASSWORD
+from gms.testing import PASSWORD
 
 DEMO_PASSWORD = "demo-password-2026"  # gms.demo.PASSWORD
 

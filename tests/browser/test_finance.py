@@ -1,5 +1,5 @@
 """A finance officer records a transfer in the browser and sees the dashboard and the XLSX
-export change (issue 5). The demo data with its money (``gms.services.money_demo``) at the
+export change (issue 5). The demo data with its money (``gms.demo.money``) at the
 frozen clock; the interface in Russian, the default."""
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from gms.extensions import db
-from gms.models import Grant, User
-from gms.models import money as M
+from gms.models import User
+from gms.money import models as M
+from gms.money.models import Grant
 
 from .support import DEMO_PASSWORD, log_in, pdf
 
@@ -29,7 +30,8 @@ AMOUNT = Decimal("1234.56")
 @pytest.fixture
 def money(app, demo):
     """The demo's money, and one more agreement signed so a transfer can be recorded."""
-    from gms.services import agreements, money_demo
+    from gms.demo import money as money_demo
+    from gms.money import agreements
 
     with app.app_context():
         money_demo.load()
@@ -91,7 +93,7 @@ def test_a_finance_officer_records_a_transfer(app, money, live_server, page, cat
     # the dashboard and the export show the new money
     page.get_by_role("banner").get_by_role("link", name=ru("Finance")).click()
     with app.test_request_context(), force_locale("ru"):
-        from gms.services import ledger
+        from gms.money import ledger
 
         with app.app_context():
             expected = fmt(ledger.totals().transferred)

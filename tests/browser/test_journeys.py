@@ -16,8 +16,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from gms.evaluation.models import Assignment
 from gms.extensions import db
-from gms.models import Application, Assignment, Competition
+from gms.models import Application, Competition
 
 from ..toy_competition import TOY
 from .support import DEMO_PASSWORD, log_in, pdf_file
@@ -225,9 +226,11 @@ def toy_round(app, clock, make_user, territories):
     of whom has already submitted his sheet."""
     from datetime import timedelta
 
+    from gms.evaluation import assignment as assignment_service
+    from gms.evaluation import lifecycle, scoring
     from gms.models import Organisation
     from gms.services import applications as apps
-    from gms.services import calls, evaluation
+    from gms.services import calls
     from gms.services.uploads import save_attachment
 
     from .support import pdf
@@ -247,7 +250,7 @@ def toy_round(app, clock, make_user, territories):
             "description": {}, "oblasts": ["Чуйская область"],
             "opens_at": now - timedelta(days=1), "deadline_at": now + timedelta(hours=1),
             "budget": 1000000, "max_awards": None, "max_grant": None, "settings": {}})
-        calls.advance(call, "open", now=now - timedelta(hours=2), actor_id=staff.id)
+        lifecycle.advance(call, "open", now=now - timedelta(hours=2), actor_id=staff.id)
         application = apps.start_application(call, applicant, now)
         save_attachment(application, "plan", "plan-rabot.pdf", pdf("Work plan"), applicant)
         apps.submit(application, {"title": "Ремонт сельской библиотеки",
@@ -256,22 +259,22 @@ def toy_round(app, clock, make_user, territories):
                     applicant, now)
         after = now + timedelta(hours=2)
         calls.close_due_calls(after)
-        calls.advance(call, "start_screening", now=after, actor_id=staff.id)
+        lifecycle.advance(call, "start_screening", now=after, actor_id=staff.id)
         apps.screen(application, eligible=True, reason="", staff=staff, now=after)
-        calls.advance(call, "start_evaluation", now=after, actor_id=staff.id)
+        lifecycle.advance(call, "start_evaluation", now=after, actor_id=staff.id)
         # m1 chairs the commission; scores further apart than 0.5 need a consensus
-        from gms.services import commission
+        from gms.evaluation import declarations, roster
 
-        commission.set_member(call, m1.id, "chair", staff)
-        commission.set_member(call, m2.id, "member", staff)
+        roster.set_member(call, m1.id, "chair", staff)
+        roster.set_member(call, m2.id, "member", staff)
         call.divergence_limit = Decimal("0.5")
         db.session.commit()
-        evaluation.assign(application, [m1.id, m2.id], staff)
+        assignment_service.assign(application, [m1.id, m2.id], staff)
         theirs = db.session.scalar(select(Assignment).where(
             Assignment.reviewer_id == m2.id))
         # m2 declares no conflict of interest first, as the score page asks
-        commission.declare(theirs, conflict=False, reason="", now=after)
-        errors = evaluation.save_review(
+        declarations.declare(theirs, conflict=False, reason="", now=after)
+        errors = scoring.save_review(
             theirs, {"impact": Decimal("7"), "cost": Decimal("3")}, {},
             "Нужная библиотека, смета завышена.", submit=True, now=after)
         assert not errors, errors
@@ -352,7 +355,7 @@ def test_member_scores_with_half_points_and_not_applicable(app, toy_round, live_
     expect(others).to_contain_text("Нужная библиотека, смета завышена.")
 
     with app.app_context():
-        from gms.services.evaluation import scores_of
+        from gms.evaluation.scoring import scores_of
 
         assignment = db.session.get(Assignment, toy_round["assignment"])
         assert assignment.status == "submitted"
@@ -402,8 +405,8 @@ def test_staff_decides_and_publishes_in_kyrgyz(app, demo, live_server, page, cat
     decide the awards and publish; the public results page lists the funded applications."""
     from flask_babel import force_locale
 
+    from gms.evaluation import ranking
     from gms.i18n import money
-    from gms.services import evaluation
 
     ky = functools.partial(catalog, "ky")
     for msgid in ("Manage calls", "Decide the awards", "Publish the results"):
@@ -411,7 +414,7 @@ def test_staff_decides_and_publishes_in_kyrgyz(app, demo, live_server, page, cat
     call_id = _call_id(app, ROUND_1)
     with app.app_context():
         call = db.session.get(Competition, call_id)
-        order = [(r.number, r.title, r.requested_amount) for r in evaluation.ranking(call)]
+        order = [(r.number, r.title, r.requested_amount) for r in ranking.ranking(call)]
         title_ky = call.title["ky"]
     assert len(order) == 4
 

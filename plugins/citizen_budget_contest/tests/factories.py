@@ -8,7 +8,10 @@ from decimal import Decimal
 
 from werkzeug.datastructures import MultiDict
 
-from gms.competition import ApplicationInfo, CompetitionInfo, OrganisationInfo
+from gms.competition import ApplicationInfo, CompetitionInfo
+from gms.testing import factories
+from gms.testing.factories import application_info, competition_info, organisation_info
+from plugins.citizen_budget_contest.competition import CitizenBudgetContest
 from plugins.citizen_budget_contest.edition import DEFAULTS
 
 OPENS_AT = datetime(2026, 8, 1, 3, 0, tzinfo=UTC)  # 09:00 in Bishkek
@@ -48,25 +51,21 @@ ANSWERS = {
 
 def make_competition(**kw) -> CompetitionInfo:
     settings = kw.pop("settings", {})
-    values = {"id": 1, "type_key": "citizen_budget_contest",
-              "settings": {**DEFAULTS, **SETTINGS, **settings}, "budget": Decimal(400000),
-              "opens_at": OPENS_AT, "deadline_at": DEADLINE_AT, "oblasts": ("Чуйская область",)}
-    values.update(kw)
-    return CompetitionInfo(**values)
+    values = {"budget": Decimal(400000), "opens_at": OPENS_AT, "deadline_at": DEADLINE_AT,
+              "oblasts": ("Чуйская область",), **kw}
+    return competition_info(CitizenBudgetContest(),
+                            settings={**DEFAULTS, **SETTINGS, **settings}, **values)
 
 
 def make_info(answers=None, *, competition=None, attachments=ALL_DOCUMENTS, others=0,
               **changes) -> ApplicationInfo:
     data = copy.deepcopy(ANSWERS if answers is None else answers)
     data.update(changes)
-    return ApplicationInfo(
-        id=7, competition=competition or make_competition(),
-        organisation=OrganisationInfo(id=3, kind="municipality",
-                                      name="Боролдойский айылный аймак (Кеминский район)",
-                                      territory_code=BOROLDOI, oblast="Чуйская область",
-                                      rayon="Кеминский район", territory_kind="aiyl_aimak"),
-        answers=data, requested_amount=None, attachment_kinds=frozenset(attachments),
-        other_applications=others)
+    return application_info(
+        competition or make_competition(), data, attachments=attachments, others=others,
+        organisation=organisation_info(name="Боролдойский айылный аймак (Кеминский район)",
+                                       territory_code=BOROLDOI, oblast="Чуйская область",
+                                       rayon="Кеминский район", territory_kind="aiyl_aimak"))
 
 
 def with_hearings(*rows, **changes) -> dict:
@@ -78,14 +77,6 @@ def with_hearings(*rows, **changes) -> dict:
 
 
 def formdata(answers=None) -> MultiDict:
-    """The answers as the browser posts them (hearing rows as ``hearings-N-field``)."""
-    answers = copy.deepcopy(ANSWERS if answers is None else answers)
-    data = MultiDict()
-    for key, value in answers.items():
-        if key == "hearings":
-            for i, row in enumerate(value):
-                for name, cell in row.items():
-                    data.add(f"hearings-{i}-{name}", "" if cell is None else str(cell))
-        else:
-            data.add(key, "" if value is None else str(value))
-    return data
+    """The answers (default: complete) as the browser posts them (hearing rows as
+    ``hearings-N-field``)."""
+    return factories.formdata(copy.deepcopy(ANSWERS if answers is None else answers))

@@ -25,19 +25,13 @@ import pytest
 from flask import url_for
 from sqlalchemy import select
 
+from gms.evaluation.models import Assignment
 from gms.extensions import db
-from gms.models import Assignment, Attachment
+from gms.models import Attachment
 from gms.services.identity_search import pages_of
+from gms.testing.factories import advance, score
 from plugins.citizen_budget_contest.tests.factories import with_hearings
-from plugins.citizen_budget_contest.tests.support import (
-    AK_TAL,
-    BOROLDOI,
-    SCORES,
-    advance,
-    apply,
-    make_round,
-    score,
-)
+from plugins.citizen_budget_contest.tests.support import AK_TAL, BOROLDOI, SCORES, apply, make_round
 
 # the default plugins: the four in-repo competitions, with all their pages
 

@@ -11,18 +11,18 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from gms.evaluation.models import Assignment, Award
 from gms.extensions import db
-from gms.models import Application, Assignment, Award
+from gms.models import Application
+from gms.testing.factories import advance, score
 from plugins.citizen_budget_contest.tests.factories import ANSWERS, with_hearings
 from plugins.citizen_budget_contest.tests.support import (
     AK_TAL,
     BOROLDOI,
     KYZYL_SUU,
     SCORES,
-    advance,
     apply,
     make_round,
-    score,
 )
 
 pytestmark = pytest.mark.gms_plugins("citizen_budget_contest")

@@ -25,7 +25,7 @@ def _ranking(*scores, passed=None):
 
 
 def _policy(**kw):
-    return CitizenBudgetContest().award_policy(make_competition(**kw))
+    return CitizenBudgetContest().award_policy(make_competition(**kw)).build()
 
 
 def _outcomes(decisions):

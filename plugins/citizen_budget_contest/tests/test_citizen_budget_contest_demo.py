@@ -9,8 +9,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, inspect, select
 
+from gms.evaluation.models import Assignment, Award
 from gms.extensions import db
-from gms.models import Application, Assignment, Award, Competition
+from gms.models import Application, Competition
 from plugins.citizen_budget_contest.demo import OPEN_TITLE, PAST_TITLE
 from plugins.citizen_budget_contest.forms import CitizenBudgetForm
 from plugins.citizen_budget_contest.tests.factories import formdata

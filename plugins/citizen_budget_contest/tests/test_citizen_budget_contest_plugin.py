@@ -22,7 +22,7 @@ def test_registered_type(app):
     assert ctype.templates["application"] == "citizen_budget_contest/application.html"
     assert app.jinja_env.get_template(ctype.templates["application"])
     info = CompetitionInfo(id=None, type_key=KEY)
-    assert ctype.requested_amount({"requested_amount": "50000"}) is None
+    assert ctype.requested_amount_rule(info).build()({"requested_amount": "50000"}) is None
     kinds = {k.code: k.required for k in ctype.document_kinds(info)}
     assert kinds["hearing_minutes"] is True
     assert {"participant_lists", "hearing_photos", "announcements"} <= set(kinds)
@@ -83,6 +83,7 @@ def test_staff_create_a_call_with_the_settings(app, client, login, make_user, cl
 def test_public_call_page_shows_the_sheet(app, client, clock):
     from decimal import Decimal
 
+    from gms.evaluation import lifecycle
     from gms.services import calls
 
     clock.set(NOW)
@@ -91,7 +92,7 @@ def test_public_call_page_shows_the_sheet(app, client, clock):
             "title": {"en": "Budget 2027"}, "description": {}, "oblasts": OBLASTS,
             "opens_at": NOW - timedelta(days=1), "deadline_at": NOW + timedelta(days=1),
             "budget": Decimal(400000), "max_awards": None, "max_grant": None, "settings": {}})
-        calls.advance(call, "open", now=NOW, actor_id=None)
+        lifecycle.advance(call, "open", now=NOW, actor_id=None)
         call_id = call.id
     page = client.get(f"/calls/{call_id}", headers={"Accept-Language": "en"}).get_data(
         as_text=True)

@@ -11,8 +11,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from gms.evaluation.models import Award
 from gms.extensions import db
-from gms.models import Application, Award, Competition, User
+from gms.models import Application, Competition, User
 from plugins.citizen_budget_contest.demo import PAST_TITLE
 
 PER_PAGE = 4

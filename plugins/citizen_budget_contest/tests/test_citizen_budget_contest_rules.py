@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from gms.competition import build_rules
 from plugins.citizen_budget_contest import rules
 from plugins.citizen_budget_contest.tests.factories import (
     ANSWERS,
@@ -20,7 +21,7 @@ PREFIX = "citizen_budget_contest."
 
 def _rule(code, competition=None):
     competition = competition or make_competition()
-    found = [r for r in rules.build_rules(competition) if r.code == PREFIX + code]
+    found = [r for r in build_rules(rules.rule_specs(competition)) if r.code == PREFIX + code]
     assert len(found) == 1, code
     return found[0]
 
@@ -30,7 +31,7 @@ def _run(code, info, competition=None):
 
 
 def test_codes_and_blocking():
-    built = {r.code: r.blocking for r in rules.build_rules(make_competition())}
+    built = {r.code: r.blocking for r in build_rules(rules.rule_specs(make_competition()))}
     assert built == {
         PREFIX + "hearing_in_window": True, PREFIX + "hearing_records": True,
         PREFIX + "minutes": True, PREFIX + "women_share": False,
@@ -40,7 +41,7 @@ def test_codes_and_blocking():
 
 def test_complete_application_passes_every_rule():
     info = make_info()
-    for rule in rules.build_rules(info.competition):
+    for rule in build_rules(rules.rule_specs(info.competition)):
         result = rule(info)
         assert result.passed, (rule.code, result.message)
 
@@ -87,7 +88,7 @@ def test_default_window_is_the_year_before_the_budget_year_up_to_the_deadline():
     rule = _rule("hearing_in_window", competition)
     # the budget year is the year after opening (2026 → 2027); the window runs from
     # 1 January 2026 to the deadline, 15 September 2026
-    assert rule.params == {"budget_year": 2027, "from": "2026-01-01", "to": "2026-09-15"}
+    assert rule.params == {"year": 2027, "start": "2026-01-01", "end": "2026-09-15"}
     assert rule(make_info(with_hearings({"held_on": "2026-09-15"}),
                           competition=competition)).passed
     assert not rule(make_info(with_hearings({"held_on": "2026-09-16"}),
@@ -99,7 +100,7 @@ def test_default_window_is_the_year_before_the_budget_year_up_to_the_deadline():
 def test_window_dates_may_be_typed_day_first():
     competition = make_competition(settings={"hearings_from": "01.07.2026",
                                              "hearings_to": "31.07.2026"})
-    assert _rule("hearing_in_window", competition).params["from"] == "2026-07-01"
+    assert _rule("hearing_in_window", competition).params["start"] == "2026-07-01"
     assert _run("hearing_in_window", make_info(competition=competition)).passed
     assert not _run("hearing_in_window", make_info(
         with_hearings({"held_on": "2026-08-02"}), competition=competition)).passed
@@ -275,7 +276,7 @@ def test_budget_year_defaults_to_the_year_after_opening():
 def test_rules_are_frozen_with_json_safe_params():
     import json
 
-    for rule in rules.build_rules(make_competition()):
+    for rule in build_rules(rules.rule_specs(make_competition())):
         json.dumps(dict(rule.params))
 
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from gms.evaluation.models import Assignment
 from gms.extensions import db
-from gms.models import Assignment
+from gms.testing.factories import advance
 from plugins.citizen_budget_contest import anonymity
 from plugins.citizen_budget_contest.tests.factories import with_hearings
-from plugins.citizen_budget_contest.tests.support import BOROLDOI, advance, apply, make_round
+from plugins.citizen_budget_contest.tests.support import BOROLDOI, apply, make_round
 
 # what the core knows of Boroldoi (SOATE 41708213808000): Russian, Kyrgyz, English names
 NAMES = ("Боролдойский айылный аймак (Кеминский район)", "Боролдойский айылный аймак",

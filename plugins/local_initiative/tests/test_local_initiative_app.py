@@ -19,8 +19,9 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from gms.evaluation.models import Assignment, Award
 from gms.extensions import db
-from gms.models import Application, Assignment, Award, Competition, Organisation, Territory
+from gms.models import Application, Competition, Organisation, Territory
 from plugins.local_initiative.tests.factories import (
     AK_TAL,
     CONTEST_ANSWERS,

@@ -106,7 +106,7 @@ def test_place_reasons_round_trip():
 
 
 def test_places_in_the_ratio_of_the_fund():
-    policy = LocalInitiativeContest().award_policy(contest_call())
+    policy = LocalInitiativeContest().award_policy(contest_call()).build()
     decisions = policy.decide(ranked((45, 0), (44, 0), (40, 0), (38, 0), (None, 0)),
                               Decimal(300000))
     assert outcomes(decisions) == [
@@ -144,7 +144,7 @@ def test_a_place_is_never_paid_beyond_the_nominations_share():
 
 def test_full_financing_within_the_envelope_and_cap():
     call = municipal_call(settings={"partial_financing": False}, budget=Decimal(30000))
-    policy = MunicipalInitiatives().award_policy(call)
+    policy = MunicipalInitiatives().award_policy(call).build()
     decisions = policy.decide(ranked((23, 12000), (21, 9500), (19, 8000), (17, 7000),
                                      (15, 3000)), Decimal(30000))
     # capped at 10,000; the fourth does not fit (2,500 left), the cheaper fifth does
@@ -154,7 +154,7 @@ def test_full_financing_within_the_envelope_and_cap():
 
 
 def test_partial_financing_gives_the_rest_of_the_envelope():
-    policy = MunicipalInitiatives().award_policy(municipal_call())
+    policy = MunicipalInitiatives().award_policy(municipal_call()).build()
     decisions = policy.decide(ranked((23, 10000), (21, 9500), (19, 8000), (17, 7000),
                                      (15, 3000), (None, 1000)), Decimal(30000))
     assert outcomes(decisions) == [

@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from gms.evaluation.models import Award
 from gms.extensions import db
-from gms.models import Application, Award, Competition, User
+from gms.models import Application, Competition, User
 from gms.services.common import competition_info, registry
 from plugins.local_initiative import demo as li_demo
 from plugins.local_initiative.tests.factories import formdata
@@ -80,7 +81,7 @@ def _municipal_calls():
         ("funded", Decimal(10000), ""), ("funded", Decimal(9500), ""),
         ("funded", Decimal(8000), ""), ("funded", Decimal(2500), "partial")]
     # the scores came from Ak-Tal's own commission
-    from gms.models import Assignment
+    from gms.evaluation.models import Assignment
 
     reviewers = set(db.session.scalars(select(Assignment.reviewer_id).join(
         Application, Application.id == Assignment.application_id)

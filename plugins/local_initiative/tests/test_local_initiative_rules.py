@@ -8,8 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from gms.competition import run_rules
+from gms.competition import build_rules, run_rules
 from plugins.local_initiative import rules
+from plugins.local_initiative.municipal_rules import municipal_rule_specs
 from plugins.local_initiative.tests.factories import (
     AK_TAL,
     CONTEST_ANSWERS,
@@ -29,11 +30,12 @@ def _rule(rule_list, code):
 
 
 def contest_rule(code, competition=None):
-    return _rule(rules.contest_rules(competition or contest_call()), "local_initiative." + code)
+    return _rule(build_rules(rules.contest_rule_specs(competition or contest_call())),
+                 "local_initiative." + code)
 
 
 def municipal_rule(code, competition=None):
-    return _rule(rules.municipal_rules(competition or municipal_call()),
+    return _rule(build_rules(municipal_rule_specs(competition or municipal_call())),
                  "local_initiative.municipal." + code)
 
 
@@ -41,7 +43,7 @@ def municipal_rule(code, competition=None):
 
 
 def test_complete_entry_passes_every_contest_rule():
-    results = run_rules(rules.contest_rules(contest_call()), contest_info())
+    results = run_rules(build_rules(rules.contest_rule_specs(contest_call())), contest_info())
     assert [r.code for r in results if not r.passed] == []
     assert {r.code for r in results} == {
         "local_initiative." + c for c in ("applicant_role", "co_applicants", "one_problem",
@@ -135,7 +137,7 @@ def test_indicators_and_photos_are_warnings():
 
 
 def test_nomination_rule_only_with_nominations():
-    plain = rules.contest_rules(contest_call())
+    plain = build_rules(rules.contest_rule_specs(contest_call()))
     assert not any(r.code.endswith("nomination") for r in plain)
     call = contest_call(settings={"nominations": "Community; Partnership with the LSG"})
     rule = contest_rule("nomination", call)
@@ -147,7 +149,8 @@ def test_nomination_rule_only_with_nominations():
 
 
 def test_ngo_special_contest():
-    assert not any(r.code.endswith("ngo_only") for r in rules.contest_rules(contest_call()))
+    plain = build_rules(rules.contest_rule_specs(contest_call()))
+    assert not any(r.code.endswith("ngo_only") for r in plain)
     call = contest_call(settings={"ngo_only": True})
     rule = contest_rule("ngo_only", call)
     ngo = organisation(kind="ngo")
@@ -162,7 +165,7 @@ def test_ngo_special_contest():
 
 
 def test_complete_application_passes_every_municipal_rule():
-    results = run_rules(rules.municipal_rules(municipal_call()), municipal_info())
+    results = run_rules(build_rules(municipal_rule_specs(municipal_call())), municipal_info())
     assert [(r.code, r.message) for r in results if not r.passed] == []
     assert len(results) == 10
 
@@ -292,8 +295,8 @@ def test_required_documents():
 def test_rule_parameters_are_json_safe():
     import json
 
-    for rule in (rules.contest_rules(contest_call(settings={"nominations": "A;B",
-                                                           "ngo_only": True}))
-                 + rules.municipal_rules(municipal_call())):
+    for rule in (build_rules(rules.contest_rule_specs(contest_call(settings={"nominations": "A;B",
+                                                           "ngo_only": True})))
+                 + build_rules(municipal_rule_specs(municipal_call()))):
         json.dumps(dict(rule.params))
     assert CONTEST_ANSWERS["consent_publish"] is True

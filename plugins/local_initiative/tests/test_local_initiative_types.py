@@ -97,9 +97,11 @@ def test_document_kinds():
 
 
 def test_requested_amounts():
-    assert CONTEST.requested_amount(CONTEST_ANSWERS) == 0
-    assert MUNICIPAL.requested_amount(MUNICIPAL_ANSWERS) == Decimal(10000)
-    assert MUNICIPAL.requested_amount({"requested_amount": "много"}) is None
+    contest = CONTEST.requested_amount_rule(contest_call()).build()
+    municipal = MUNICIPAL.requested_amount_rule(municipal_call()).build()
+    assert contest(CONTEST_ANSWERS) == 0
+    assert municipal(MUNICIPAL_ANSWERS) == Decimal(10000)
+    assert municipal({"requested_amount": "много"}) is None
 
 
 # ------------------------------------------------------------------------------- forms
@@ -228,8 +230,8 @@ def test_diploma_and_certificate_texts():
 
 def test_answers_are_not_changed_by_rules():
     before = copy.deepcopy(MUNICIPAL_ANSWERS)
-    from gms.competition import run_rules
-    from plugins.local_initiative.rules import municipal_rules
+    from gms.competition import build_rules, run_rules
+    from plugins.local_initiative.municipal_rules import municipal_rule_specs
 
-    run_rules(municipal_rules(municipal_call()), municipal_info())
+    run_rules(build_rules(municipal_rule_specs(municipal_call())), municipal_info())
     assert MUNICIPAL_ANSWERS == before

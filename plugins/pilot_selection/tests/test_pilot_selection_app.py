@@ -13,17 +13,10 @@ import pypdf
 import pytest
 from sqlalchemy import select
 
+from gms.evaluation import lifecycle
+from gms.evaluation.models import Assignment, Award
 from gms.extensions import db
-from gms.models import (
-    Application,
-    Assignment,
-    AuditEntry,
-    Award,
-    Competition,
-    Organisation,
-    Territory,
-    User,
-)
+from gms.models import Application, AuditEntry, Competition, Organisation, Territory, User
 from gms.services import applications as apps
 from gms.services import audit, calls
 from gms.services.uploads import save_attachment
@@ -287,7 +280,7 @@ def closed_call(app, clock, people, make_user):
             "opens_at": now - timedelta(days=10), "deadline_at": now + timedelta(days=1),
             "budget": Decimal(0), "max_awards": 2, "max_grant": None, "settings": {}},
             actor_id=people["staff"].id)
-        calls.advance(call, "open", now=now, actor_id=people["staff"].id)
+        lifecycle.advance(call, "open", now=now, actor_id=people["staff"].id)
         a = db.session.get(User, people["a"].id)
         submitted = apps.start_application(call, a, now)
         for kind in ("signed_letter", "joint_decision"):
@@ -358,7 +351,7 @@ def test_drafts_other_calls_and_wrong_stages_are_refused(app, client, login, clo
     with app.app_context():
         assert db.session.scalars(select(Visit)).all() == []
         call = db.session.get(Competition, closed_call["call"])
-        calls.advance(call, "start_screening", now=clock.now, actor_id=people["staff"].id)
+        lifecycle.advance(call, "start_screening", now=clock.now, actor_id=people["staff"].id)
         apps.screen(db.session.get(Application, closed_call["submitted"]), eligible=False,
                     reason="No council decision", staff=db.session.get(User, people["staff"].id),
                     now=clock.now)

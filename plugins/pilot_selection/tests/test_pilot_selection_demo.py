@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from gms.evaluation.models import Award
 from gms.extensions import db
-from gms.models import Application, Award, Competition
+from gms.models import Application, Competition
 from plugins.pilot_selection.demo import DONE_CALL, OPEN_CALL
 from plugins.pilot_selection.forms import PilotSelectionForm
 from plugins.pilot_selection.models import Visit

@@ -100,7 +100,8 @@ def test_blueprint_and_table_when_enabled(app):
         "/p/pilot_selection/applications/<int:application_id>/visit/cancel",
         "/p/pilot_selection/applications/<int:application_id>/memorandum.pdf"}
     assert "pilot_selection_visits" in db.metadata.tables
-    assert "pilot_selection_choice" in app.jinja_env.filters
+    assert "pilot_selection_choices" in app.jinja_env.globals
+    assert "label" in app.jinja_env.filters  # the core's formatting filters
 
 
 def test_the_migration_starts_the_plugins_branch():

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from gms.competition import blocking_failures, run_rules
+from gms.competition import blocking_failures, build_rules, run_rules
 from plugins.pilot_selection import rules
 from plugins.pilot_selection.tests.factories import answers, make_competition, make_info
 
@@ -20,12 +20,12 @@ CODES = [
 
 
 def result(code, info):
-    rule = next(r for r in rules.build_rules(info.competition) if r.code == code)
+    rule = next(r for r in build_rules(rules.rule_specs(info.competition)) if r.code == code)
     return rule(info)
 
 
 def test_codes_are_prefixed_unique_and_blocking_but_the_population_warning():
-    built = rules.build_rules(make_competition())
+    built = build_rules(rules.rule_specs(make_competition()))
     assert [r.code for r in built] == CODES
     blocking = {r.code: r.blocking for r in built}
     assert blocking.pop("pilot_selection.population") is False
@@ -35,7 +35,7 @@ def test_codes_are_prefixed_unique_and_blocking_but_the_population_warning():
 
 
 def test_a_complete_application_passes_every_rule():
-    results = run_rules(rules.build_rules(make_competition()), make_info())
+    results = run_rules(build_rules(rules.rule_specs(make_competition())), make_info())
     assert all(r.passed for r in results), [r.message for r in results if not r.passed]
     assert blocking_failures(results) == []
 

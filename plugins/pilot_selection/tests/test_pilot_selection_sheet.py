@@ -77,7 +77,7 @@ def ranked(*scores, org=None):
 
 
 def test_the_best_become_pilots_as_many_as_the_call_allows_with_no_money():
-    policy = PilotSelectionCompetition().award_policy(make_competition(max_awards=2))
+    policy = PilotSelectionCompetition().award_policy(make_competition(max_awards=2)).build()
     decisions = policy.decide(ranked(22, 18, 17.5, 9, None), Decimal(0))
     assert [(d.outcome, d.amount, d.reason) for d in decisions] == [
         (FUNDED, 0, ""), (FUNDED, 0, ""), (RESERVE, 0, "award_count"),
@@ -85,13 +85,13 @@ def test_the_best_become_pilots_as_many_as_the_call_allows_with_no_money():
 
 
 def test_without_a_number_of_pilots_every_passing_application_is_selected():
-    policy = PilotSelectionCompetition().award_policy(make_competition(max_awards=None))
+    policy = PilotSelectionCompetition().award_policy(make_competition(max_awards=None)).build()
     decisions = policy.decide(ranked(22, 18, 17.5), Decimal(0))
     assert [d.outcome for d in decisions] == [FUNDED] * 3
 
 
 def test_a_budget_set_by_mistake_pays_nothing_and_one_pilot_per_municipality():
-    policy = PilotSelectionCompetition().award_policy(make_competition(max_awards=3))
+    policy = PilotSelectionCompetition().award_policy(make_competition(max_awards=3)).build()
     decisions = policy.decide(ranked(22, 18, 17.5, org=5), Decimal(1000000))
     assert [(d.outcome, d.amount) for d in decisions] == [
         (FUNDED, 0), (RESERVE, 0), (RESERVE, 0)]
@@ -99,6 +99,6 @@ def test_a_budget_set_by_mistake_pays_nothing_and_one_pilot_per_municipality():
 
 
 def test_no_money_is_ever_requested():
-    ctype = PilotSelectionCompetition()
-    assert ctype.requested_amount({"requested_amount": "500000"}) == 0
-    assert ctype.requested_amount({}) == 0
+    amount_of = PilotSelectionCompetition().requested_amount_rule(make_competition()).build()
+    assert amount_of({"requested_amount": "500000"}) == 0
+    assert amount_of({}) == 0

@@ -11,47 +11,29 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from gms.evaluation.models import Assignment, Award
 from gms.extensions import db
-from gms.models import (
-    Application,
-    Assignment,
-    Award,
-    Organisation,
-    Territory,
-)
+from gms.models import Application
+from gms.testing.factories import PDF, created_id, make_municipality
 from plugins.small_grants.tests.factories import ANSWERS, formdata
 
 pytestmark = pytest.mark.gms_plugins("small_grants")
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 BOROLDOI, AK_TAL = "41708213808000", "41704220808000"
 SCORES = {"community_priority": 22, "relevance": 13, "feasibility": 12.5, "budget": 12,
           "cofinancing": 7, "sustainability": 8, "transparency": 8.5}
 
 
-def _org(code: str) -> Organisation:
-    t = db.session.get(Territory, code)
-    org = Organisation(kind="municipality", name=t.display_name, territory_code=code,
-                       oblast=t.oblast)
-    db.session.add(org)
-    db.session.commit()
-    return org
-
-
-def _created(response, pattern):
-    m = re.search(pattern, response.headers["Location"])
-    assert m, response.headers["Location"]
-    return int(m.group(1))
-
 
 @pytest.fixture
 def round_(app, clock, make_user, territories):
     """An open small-grants call (10% minimum co-financing) and the people of a round."""
+    from gms.evaluation import lifecycle
     from gms.services import calls
 
     now = clock.now
     with app.app_context():
-        orgs = [_org(BOROLDOI).id, _org(AK_TAL).id]
+        orgs = [make_municipality(BOROLDOI).id, make_municipality(AK_TAL).id]
     people = {
         "staff": make_user("staff", locale="en"),
         "a": make_user("applicant", orgs[0], locale="en"),
@@ -65,7 +47,7 @@ def round_(app, clock, make_user, territories):
             "opens_at": now - timedelta(days=30), "deadline_at": now + timedelta(days=10),
             "budget": Decimal(1500000), "max_awards": None, "max_grant": None,
             "settings": {"min_cofinancing_percent": "10"}})
-        calls.advance(call, "open", now=now, actor_id=people["staff"].id)
+        lifecycle.advance(call, "open", now=now, actor_id=people["staff"].id)
         people["call"] = call.id
     return people
 
@@ -73,7 +55,7 @@ def round_(app, clock, make_user, territories):
 def _apply(client, call_id, answers=None, documents=("council_resolution", "budget_publication",
                                                     "zhmba_report")):
     r = client.post(f"/calls/{call_id}/apply")
-    app_id = _created(r, r"/applications/(\d+)")
+    app_id = created_id(r, r"/applications/(\d+)")
     page = client.get(f"/applications/{app_id}")
     assert page.status_code == 200
     assert 'name="budget_lines-5-unit_cost"' in page.get_data(as_text=True)
@@ -144,7 +126,7 @@ def test_the_form_in_sections_and_tables(app, client, login, round_):
     rows; a saved draft comes back with every table's rows and two spare ones."""
     login(client, round_["a"])
     r = client.post(f"/calls/{round_['call']}/apply")
-    app_id = _created(r, r"/applications/(\d+)")
+    app_id = created_id(r, r"/applications/(\d+)")
     page = client.get(f"/applications/{app_id}").get_data(as_text=True)
     for legend in ("Municipality", "The residents' priority", "ЖМБА sessions by age group",
                    "Vote tally of the problems by village", "Focus group on the chosen problem",

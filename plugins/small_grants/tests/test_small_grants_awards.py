@@ -22,7 +22,7 @@ def outcomes(decisions):
 
 
 def policy(**kw):
-    return SmallGrantsCompetition().award_policy(make_competition(**kw))
+    return SmallGrantsCompetition().award_policy(make_competition(**kw)).build()
 
 
 def test_policy_configuration():

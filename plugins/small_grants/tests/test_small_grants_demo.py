@@ -1,4 +1,4 @@
-"""The demo data of this plugin (with gms/demo.py's people): loads through the services, is
+"""The demo data of this plugin (with gms/demo/people.py's people): loads through the services, is
 idempotent, its answers are valid answers of this plugin's form, round 1 waits for the
 decision, round 2 is open and the 2018 round is finished with published results."""
 
@@ -9,8 +9,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, inspect, select, text
 
+from gms.evaluation.models import Assignment
 from gms.extensions import db
-from gms.models import Application, Assignment, Competition, EligibilityCheck, User
+from gms.models import Application, Competition, EligibilityCheck, User
 from plugins.small_grants import evidence
 from plugins.small_grants.demo import ROUND_1, ROUND_2, ROUND_2018
 from plugins.small_grants.forms import SmallGrantsForm
@@ -52,7 +53,7 @@ def test_demo_loads_once(demo):
 
 
 def test_round_1_waits_for_the_decision(demo):
-    from gms.services import calls, evaluation
+    from gms.evaluation import decisions, lifecycle, ranking
 
     statuses = {c.title["en"]: (c.type_key, c.status)
                 for c in db.session.scalars(select(Competition))}
@@ -62,13 +63,13 @@ def test_round_1_waits_for_the_decision(demo):
 
     call = _call(ROUND_1)
     assert set(call.oblasts) == {"Чуйская область", "Нарынская область", "Ошская область"}
-    rows = evaluation.ranking(call)
+    rows = ranking.ranking(call)
     assert len(rows) == 4 and all(r.reviews == 3 for r in rows)
     assert [r.score for r in rows] == sorted((r.score for r in rows), reverse=True)
 
     staff = db.session.scalar(select(User).where(User.role == "staff"))
-    calls.advance(call, "decide", now=call.deadline_at, actor_id=staff.id)
-    outcomes = [a.outcome for a in evaluation.awards_of(call)]
+    lifecycle.advance(call, "decide", now=call.deadline_at, actor_id=staff.id)
+    outcomes = [a.outcome for a in decisions.awards_of(call)]
     assert outcomes == ["funded", "funded", "funded", "reserve"]
     assert db.session.scalar(select(func.count()).select_from(Assignment).where(
         Assignment.status != "submitted")) == 0
@@ -91,7 +92,7 @@ def test_the_only_warnings_are_the_ones_meant(demo):
 
 
 def test_round_2018_is_published(demo):
-    from gms.services import evaluation
+    from gms.evaluation import decisions
 
     call = _call(ROUND_2018)
     assert set(call.oblasts) == {"Ошская область", "Нарынская область"}
@@ -104,7 +105,7 @@ def test_round_2018_is_published(demo):
     (out,) = [a for a in apps if a.status == "ineligible"]
     assert "делегированное" in out.screening_reason
 
-    awards = evaluation.awards_of(call)
+    awards = decisions.awards_of(call)
     assert [a.outcome for a in awards] == ["funded", "funded", "reserve", "funded"]
     funded = [a.amount for a in awards if a.outcome == "funded"]
     assert sum(funded) <= call.budget and funded == [Decimal(1000000), Decimal(950000),

@@ -7,15 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from gms.competition import blocking_failures, run_rules
-from plugins.small_grants import rules
-from plugins.small_grants.budget import (
-    budget_total,
-    cofinancing_percent,
-    grant_total,
-    to_decimal,
-    totals_by_source,
-)
+from gms.answers import to_decimal
+from gms.competition import blocking_failures, build_rules, run_rules
+from plugins.small_grants.budget import read
+from plugins.small_grants.eligibility import rule_specs
 from plugins.small_grants.tests.factories import (
     ANSWERS,
     CHOSEN,
@@ -40,19 +35,19 @@ WARNINGS = {"small_grants.priority_date", "small_grants.tally_rank",
 
 
 def result(rule_code, info, competition=None):
-    rule = next(r for r in rules.build_rules(competition or info.competition)
+    rule = next(r for r in build_rules(rule_specs(competition or info.competition))
                 if r.code == rule_code)
     return rule(info)
 
 
 def test_codes_are_prefixed_and_unique():
-    built = rules.build_rules(make_competition())
+    built = build_rules(rule_specs(make_competition()))
     assert [r.code for r in built] == CODES
     assert {r.code for r in built if not r.blocking} == WARNINGS
 
 
 def test_complete_application_passes_everything():
-    results = run_rules(rules.build_rules(make_competition()), make_info())
+    results = run_rules(build_rules(rule_specs(make_competition())), make_info())
     assert all(r.passed for r in results), [r.message for r in results if not r.passed]
     assert blocking_failures(results) == []
 
@@ -60,15 +55,16 @@ def test_complete_application_passes_everything():
 def test_params_are_json_safe():
     import json
 
-    for rule in rules.build_rules(make_competition(max_grant=Decimal("800000"))):
+    for rule in build_rules(rule_specs(make_competition(max_grant=Decimal("800000")))):
         json.dumps(dict(rule.params))
 
 
 def test_budget_arithmetic():
-    assert grant_total(ANSWERS) == Decimal("950000.00")
-    assert budget_total(ANSWERS) == Decimal("1150000.00")
-    assert cofinancing_percent(ANSWERS) == Decimal("17.39")
-    totals = totals_by_source(ANSWERS)
+    spent = read(ANSWERS)
+    assert spent.requested == Decimal("950000.00")
+    assert spent.total == Decimal("1150000.00")
+    assert spent.contribution_percent == Decimal("17.39")
+    totals = spent.by_source
     assert totals["labour"] == Decimal("60000.00") and totals["other_donors"] == 0
 
 
@@ -496,7 +492,7 @@ def test_new_rules_on_an_old_answer_set_never_raise():
     old = {k: v for k, v in ANSWERS.items() if k in (
         "title", "requested_amount", "issue_area", "priority_source", "priority_rank",
         "priority_votes", "priority_date", "duration_months", "budget_lines")}
-    results = run_rules(rules.build_rules(make_competition()), make_info(old))
+    results = run_rules(build_rules(rule_specs(make_competition())), make_info(old))
     failed = {r.code for r in results if not r.passed}
     assert failed == {"small_grants.participation", "small_grants.tally",
                       "small_grants.focus_group"}
