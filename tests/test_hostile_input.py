@@ -7,7 +7,7 @@ as a logged-in user of the right role. The answer is never a server error; a ref
 shows a validation message (a field's error, a flashed error or the error page) and writes
 nothing; input HTML is always escaped; what is accepted stays within its column.
 
-Each area has a *sweep* (every nasty value of :data:`tests.hostile.NASTY` in every input, the
+Each area has a *sweep* (every nasty value of :data:`gms.testing.hostile.NASTY` in every input, the
 other inputs valid) and a Hypothesis test (derandomised: several inputs changed at once,
 dropped, repeated or unknown ones added). Each test builds its world once and runs all its
 examples against it, putting the rows the form needs back in place before each. The
@@ -42,8 +42,8 @@ from gms.extensions import db
 from gms.models import Application, AuditEntry, Competition, EligibilityCheck, Organisation, User
 from gms.money import models as M
 from gms.money.models import Contribution, Grant, GrantDocument, GrantReport, Tranche, Transfer
+from gms.testing import hostile as H
 
-from . import hostile as H
 from .helpers import make_org, toy_round
 from .helpers import make_user as new_user
 from .toy_competition import TOY, ToyCompetition
@@ -289,7 +289,7 @@ def toy_draft(app, client, clock):
 
 
 def _try_application(app, client, ids, kind: str, form: MultiDict, typed: dict) -> None:
-    """The core's application page (see :func:`tests.hostile.try_application_form`)."""
+    """The core's application page (see :func:`gms.testing.hostile.try_application_form`)."""
     H.try_application_form(app, client, ids, form, typed, view=True)
 
 

@@ -15,6 +15,8 @@ from gms.competition import (
     out_of_points,
 )
 from gms.competition.budget import Budget, is_empty_line
+from gms.forms import StringField
+from gms.forms.tables import TableRow, choice, count
 from gms.hooks import PROJECT, specs
 from gms.hooks.plugin_kit import blueprints, competition_types, demo_data, factories, jinja
 
@@ -111,3 +113,22 @@ def test_a_budget_reads_its_lines_and_the_share_the_funder_does_not_pay():
     assert spent.contribution_percent == Decimal("9.09")
     assert Budget.of({}, ("grant",), "grant").contribution_percent is None
     assert is_empty_line({"item": " ", "source": "grant"})
+
+
+class _Row(TableRow):
+    required = ("name", "people")
+    name = StringField("Name")
+    people = count("People", required=False)
+    kind = choice("Kind", [("a", "A")], required=False)
+
+
+def test_a_table_row_is_ignored_while_empty_and_complete_once_started(app):
+    with app.test_request_context():
+        empty = _Row(data={"name": " ", "people": None, "kind": ""})
+        assert empty.validate()
+        started = _Row(data={"name": "Ak-Tal", "people": None, "kind": ""})
+        assert not started.validate()
+        assert len(started.people.errors) == 1 and not started.name.errors
+        assert _Row.drop_empty([{"name": ""}, {"name": "x"}, "junk"]) == [{"name": "x"}]
+        assert _Row(data={"name": "Ak-Tal", "people": 3}).validate()
+        assert [c[0] for c in _Row().kind.choices] == ["", "a"]

@@ -37,6 +37,7 @@ from gms.competition import (
     CompetitionInfo,
     CompetitionType,
     OrganisationInfo,
+    typed_values,
 )
 from gms.evaluation import lifecycle
 from gms.extensions import db
@@ -56,9 +57,10 @@ __all__ = ["PDF", "competition_info", "organisation_info", "application_info", "
 def competition_info(ctype: CompetitionType, *, settings: Mapping[str, Any] | None = None,
                      **fields: Any) -> CompetitionInfo:
     """A call of ``ctype`` as its logic sees it: the type's default settings updated with
-    ``settings``, id 1, and any other :class:`CompetitionInfo` field in ``fields``."""
-    values: dict[str, Any] = {"id": 1, "type_key": ctype.key,
-                              "settings": {**ctype.default_settings(), **(settings or {})}}
+    ``settings`` (stored JSON, form text or typed values) and typed as the core types them,
+    id 1, and any other :class:`CompetitionInfo` field in ``fields``."""
+    typed = typed_values(ctype.settings_fields(), settings or {})
+    values: dict[str, Any] = {"id": 1, "type_key": ctype.key, "settings": typed}
     return CompetitionInfo(**{**values, **fields})
 
 

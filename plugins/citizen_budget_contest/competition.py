@@ -135,10 +135,10 @@ class CitizenBudgetContest(CompetitionType):
                          d["budget_year"],
                          _l("The year whose draft budget the hearings discussed. Empty: the "
                             "year after the call opens.")),
-            SettingField("hearings_from", _l("Hearings held from (YYYY-MM-DD)"), "text",
+            SettingField("hearings_from", _l("Hearings held from (YYYY-MM-DD)"), "date",
                          d["hearings_from"],
                          _l("Empty: 1 January of the year before the budget year.")),
-            SettingField("hearings_to", _l("Hearings held until (YYYY-MM-DD)"), "text",
+            SettingField("hearings_to", _l("Hearings held until (YYYY-MM-DD)"), "date",
                          d["hearings_to"], _l("Empty: the call's deadline.")),
             *places,
             SettingField("min_women_percent",

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from sqlalchemy import select
+
 from gms.answers import reports_reading_tables, to_int
 from gms.competition import (
     CompetitionInfo,
@@ -24,6 +26,8 @@ from gms.competition import (
     on_scale,
     policy,
 )
+from gms.extensions import db
+from gms.models import Application
 
 from . import criteria, municipal_rules, reports, rules
 from .awards import NominationPrizes, envelope_with_partial
@@ -168,7 +172,7 @@ class MunicipalInitiatives(LocalInitiativeBase):
                          _l("Minimum own contribution and attracted funds, percent of the "
                             "budget"), "decimal", d["min_contribution_percent"]),
             SettingField("implementation_deadline",
-                         _l("Implementation deadline (YYYY-MM-DD; empty: none)"), "text",
+                         _l("Implementation deadline (YYYY-MM-DD; empty: none)"), "date",
                          d["implementation_deadline"]),
             SettingField("regulation",
                          _l("Local regulation: council resolution, number and date"), "text",
@@ -203,11 +207,6 @@ class NominationsFromAnswers:
 
     def __call__(self, application_id: int) -> int | None:
         if self._numbers is None:
-            from sqlalchemy import select
-
-            from gms.extensions import db
-            from gms.models import Application
-
             self._numbers = {
                 app_id: to_int((answers or {}).get("nomination"))
                 for app_id, answers in db.session.execute(select(

@@ -1,9 +1,10 @@
 """The terms of a call, read from its settings (pure Python).
 
-A call's settings are frozen when it opens; these readers turn them into typed terms that the
-rules, the award policies, the terms page and the documents share. Settings that were left
-unset take the defaults below; text settings that cannot be read are reported (``*_valid``)
-and the default applies, so a typo never stops a call.
+A call's settings are frozen when it opens and arrive typed (Decimal, bool, date, text);
+these readers turn them into the terms that the rules, the award policies, the terms page and
+the documents share. Settings that were left unset take the defaults below; a place ratio
+that cannot be read is reported (``ratio_valid``) and the default applies, so a typo never
+stops a call.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import date
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
-from gms.answers import to_date, to_decimal
+from gms.answers import to_decimal
 from gms.competition import CompetitionInfo
 
 from .choices import CO_FINANCING, COMPLETION
@@ -27,13 +28,13 @@ CONTEST_DEFAULTS: dict[str, Any] = {
     "ngo_only": False,
 }
 MUNICIPAL_DEFAULTS: dict[str, Any] = {
-    "max_per_initiative_kgs": 10000,
+    "max_per_initiative_kgs": Decimal(10000),
     "allow_co_financing": True,
     "allow_completion": True,
     "partial_financing": True,
     "public_hearing": True,
-    "min_contribution_percent": 0,
-    "implementation_deadline": "",
+    "min_contribution_percent": Decimal(0),
+    "implementation_deadline": None,
     "regulation": "",
 }
 DEFAULT_RATIO = (Decimal(100), Decimal(80), Decimal(70))
@@ -45,13 +46,6 @@ def _setting(settings: Mapping[str, Any], defaults: Mapping[str, Any], name: str
     """The call's value; the default when the call does not set it (an explicit ``None``
     stays: "no limit")."""
     return settings.get(name, defaults.get(name))
-
-
-def _flag(settings: Mapping[str, Any], defaults: Mapping[str, Any], name: str) -> bool:
-    value = _setting(settings, defaults, name)
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "on", "true", "yes")
-    return bool(value)
 
 
 # ------------------------------------------------------------------------------ contest
@@ -126,8 +120,8 @@ def contest_terms(competition: CompetitionInfo) -> ContestTerms:
         fund=Decimal(competition.budget or 0),
         ratio=ratio or DEFAULT_RATIO, ratio_valid=ratio is not None, ratio_text=text,
         nominations=parse_nominations(_setting(settings, CONTEST_DEFAULTS, "nominations")),
-        prizes_in_equipment=_flag(settings, CONTEST_DEFAULTS, "prizes_in_equipment"),
-        ngo_only=_flag(settings, CONTEST_DEFAULTS, "ngo_only"))
+        prizes_in_equipment=bool(_setting(settings, CONTEST_DEFAULTS, "prizes_in_equipment")),
+        ngo_only=bool(_setting(settings, CONTEST_DEFAULTS, "ngo_only")))
 
 
 # ---------------------------------------------------------------------------- municipal
@@ -143,29 +137,24 @@ class MunicipalTerms:
     public_hearing: bool
     min_contribution_percent: Decimal
     implementation_deadline: date | None
-    deadline_valid: bool
     regulation: str
 
 
 def municipal_terms(competition: CompetitionInfo) -> MunicipalTerms:
     settings = competition.settings or {}
-    caps = [c for c in (to_decimal(_setting(settings, MUNICIPAL_DEFAULTS,
-                                            "max_per_initiative_kgs")),
-                        to_decimal(competition.max_grant)) if c is not None and c > 0]
+    own_cap = _setting(settings, MUNICIPAL_DEFAULTS, "max_per_initiative_kgs")
+    caps = [c for c in (own_cap, competition.max_grant) if c is not None and c > 0]
     types = tuple(code for code, name in ((CO_FINANCING, "allow_co_financing"),
                                           (COMPLETION, "allow_completion"))
-                  if _flag(settings, MUNICIPAL_DEFAULTS, name))
-    deadline_text = str(_setting(settings, MUNICIPAL_DEFAULTS, "implementation_deadline")
-                        or "").strip()
-    deadline = to_date(deadline_text)
-    minimum = to_decimal(_setting(settings, MUNICIPAL_DEFAULTS, "min_contribution_percent"))
+                  if _setting(settings, MUNICIPAL_DEFAULTS, name))
+    minimum = _setting(settings, MUNICIPAL_DEFAULTS, "min_contribution_percent")
     return MunicipalTerms(
         cap=min(caps) if caps else None,
         financing_types=types,
-        partial_financing=_flag(settings, MUNICIPAL_DEFAULTS, "partial_financing"),
-        public_hearing=_flag(settings, MUNICIPAL_DEFAULTS, "public_hearing"),
+        partial_financing=bool(_setting(settings, MUNICIPAL_DEFAULTS, "partial_financing")),
+        public_hearing=bool(_setting(settings, MUNICIPAL_DEFAULTS, "public_hearing")),
         min_contribution_percent=max(minimum or Decimal(0), Decimal(0)),
-        implementation_deadline=deadline,
-        deadline_valid=deadline is not None or not deadline_text,
+        implementation_deadline=_setting(settings, MUNICIPAL_DEFAULTS,
+                                         "implementation_deadline"),
         regulation=" ".join(str(_setting(settings, MUNICIPAL_DEFAULTS, "regulation")
                                 or "").split()))

@@ -152,7 +152,7 @@ class PilotSelectionCompetition(CompetitionType):
     def settings_fields(self) -> Sequence[SettingField]:
         d = settings.DEFAULTS
         return (
-            SettingField("population_date", _l("Population as of (date, YYYY-MM-DD)"), "text",
+            SettingField("population_date", _l("Population as of (date, YYYY-MM-DD)"), "date",
                          d["population_date"],
                          _l("Empty: 1 January of the year the call opens.")),
             SettingField("activities_months",
@@ -163,10 +163,10 @@ class PilotSelectionCompetition(CompetitionType):
                          _l("For example 2014–2017. Empty: the four years up to the year the "
                             "call opens.")),
             SettingField("announcement_date",
-                         _l("The list of pilots is announced by (date, YYYY-MM-DD)"), "text",
+                         _l("The list of pilots is announced by (date, YYYY-MM-DD)"), "date",
                          d["announcement_date"], _l("Empty: 18 days after the deadline.")),
             SettingField("memorandum_until",
-                         _l("Memoranda of cooperation run until (date, YYYY-MM-DD)"), "text",
+                         _l("Memoranda of cooperation run until (date, YYYY-MM-DD)"), "date",
                          d["memorandum_until"],
                          _l("Empty: until the end of the current phase of the Project.")),
             SettingField("min_score", _l("Lowest mean score to be selected, of 25"),

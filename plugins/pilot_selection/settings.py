@@ -16,19 +16,19 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from gms.answers import to_date, to_decimal, to_int
 from gms.competition import CompetitionInfo
 
 TIMEZONE = ZoneInfo("Asia/Bishkek")
 ANNOUNCEMENT_AFTER_DEADLINE = timedelta(days=18)
 DONOR_YEARS = 4
 
+#: the settings' defaults, of their declared kinds (a call's settings arrive typed)
 DEFAULTS: dict[str, Any] = {
-    "population_date": "",
+    "population_date": None,
     "activities_months": 12,
     "donor_period": "",
-    "announcement_date": "",
-    "memorandum_until": "",
+    "announcement_date": None,
+    "memorandum_until": None,
     "min_score": None,
     # read by the core's ranking: the higher mean of this criterion wins a tie
     "tie_break_criterion": "commitment",
@@ -38,6 +38,7 @@ _PERIOD = re.compile(r"^\s*(\d{4})\s*[-–—]\s*(\d{4})\s*$")
 
 
 def _setting(settings: Mapping[str, Any], name: str) -> Any:
+    """The call's (typed) value of ``name``; the default when it does not set it."""
     return settings.get(name, DEFAULTS[name])
 
 
@@ -50,7 +51,7 @@ def call_year(competition: CompetitionInfo) -> int | None:
 
 def population_date(competition: CompetitionInfo) -> date | None:
     """The date the population is counted as of (Annex 2, item 13)."""
-    chosen = to_date(_setting(competition.settings, "population_date"))
+    chosen = _setting(competition.settings, "population_date")
     if chosen is not None:
         return chosen
     year = call_year(competition)
@@ -59,7 +60,7 @@ def population_date(competition: CompetitionInfo) -> date | None:
 
 def activities_months(competition: CompetitionInfo) -> int:
     """The look-back of Part 2 (joint activities), in months; 12 by default."""
-    months = to_int(_setting(competition.settings, "activities_months"))
+    months = _setting(competition.settings, "activities_months")
     return months if months and months > 0 else DEFAULTS["activities_months"]
 
 
@@ -79,7 +80,7 @@ def donor_period_text(competition: CompetitionInfo) -> str:
 
 def announcement_date(competition: CompetitionInfo) -> date | None:
     """The date by which the list of pilots is announced."""
-    chosen = to_date(_setting(competition.settings, "announcement_date"))
+    chosen = _setting(competition.settings, "announcement_date")
     if chosen is not None:
         return chosen
     if competition.deadline_at is None:
@@ -89,10 +90,10 @@ def announcement_date(competition: CompetitionInfo) -> date | None:
 
 def memorandum_until(competition: CompetitionInfo) -> date | None:
     """The end of the memoranda's term; ``None``: until the end of the programme phase."""
-    return to_date(_setting(competition.settings, "memorandum_until"))
+    return _setting(competition.settings, "memorandum_until")
 
 
 def min_score(competition: CompetitionInfo) -> Decimal | None:
     """The lowest mean total (of 25) a municipality needs to be selected; ``None``: none."""
-    value = to_decimal(_setting(competition.settings, "min_score"))
+    value = _setting(competition.settings, "min_score")
     return value if value is not None and value > 0 else None

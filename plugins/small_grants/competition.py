@@ -197,8 +197,8 @@ class SmallGrantsCompetition(CompetitionType):
     def award_policy(self, competition: CompetitionInfo) -> Spec:
         return within_envelope(
             max_awards=competition.max_awards,
-            per_organisation=rules.setting_int(competition.settings,
-                                               "max_awards_per_organisation"),
+            per_organisation=competition.settings.get(
+                "max_awards_per_organisation", rules.DEFAULTS["max_awards_per_organisation"]),
             max_grant=rules.max_grant_limit(competition))
 
     # -- applying ---------------------------------------------------------------------

@@ -10,23 +10,23 @@ from . import rules as r
 
 
 def rule_specs(competition: CompetitionInfo) -> list[Spec]:
-    """Every small-grants rule for ``competition``, configured from its settings."""
-    settings = competition.settings
+    """Every small-grants rule for ``competition``, configured from its (typed) settings."""
+    settings = {**r.DEFAULTS, **competition.settings}
     return [
         r.max_grant_rule(r.max_grant_limit(competition)),
         r.applications_per_organisation_rule(
-            r.setting_int(settings, "max_applications_per_organisation")),
-        r.duration_rule(r.setting_int(settings, "max_duration_months")),
+            settings["max_applications_per_organisation"]),
+        r.duration_rule(settings["max_duration_months"]),
         r.priority_evidence_rule(),
         r.council_resolution_rule(),
         r.budget_publication_rule(),
-        r.cofinancing_rule(r.setting_decimal(settings, "min_cofinancing_percent")),
+        r.cofinancing_rule(settings["min_cofinancing_percent"]),
         r.budget_consistency_rule(),
         r.priority_date_rule(competition.opens_at),
         e.participation_rule(),
         e.tally_rule(),
         e.tally_rank_rule(),
-        e.gender_balance_rule(r.setting_decimal(settings, "min_minority_sex_percent")),
+        e.gender_balance_rule(settings["min_minority_sex_percent"]),
         e.sessions_rule(),
         e.focus_group_rule(),
         e.timeline_rule(),

@@ -7,13 +7,12 @@ app), name what passed or what is missing, and are shown to applicants as they a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from gms.answers import to_date, to_decimal, to_int
+from gms.answers import to_date, to_int
 from gms.competition import CompetitionInfo, rule
 from gms.competition.contract import Check
 from gms.formatting import day, kgs, percent
@@ -31,13 +30,14 @@ TABLES = ("zhmba_sessions", "vote_tally", "action_plan", "beneficiaries_by_villa
           "budget_lines")
 TIMEZONE = ZoneInfo("Asia/Bishkek")
 
+#: the settings' defaults, of their declared kinds (a call's settings arrive typed)
 DEFAULTS: dict[str, Any] = {
-    "max_grant_kgs": 1000000,
+    "max_grant_kgs": Decimal(1000000),
     "max_applications_per_organisation": 2,
     "max_awards_per_organisation": 2,
-    "min_cofinancing_percent": 0,
+    "min_cofinancing_percent": Decimal(0),
     "max_duration_months": 12,
-    "min_minority_sex_percent": 30,
+    "min_minority_sex_percent": Decimal(30),
 }
 
 # The ЖМБА method (doc 002): at least 20 residents and 2 facilitators per session; a focus
@@ -48,24 +48,10 @@ FOCUS_GROUP_SIZE = (20, 25)
 FOCUS_GROUP_WITHIN_DAYS = 14
 
 
-# ---------------------------------------------------------------------------- settings
-
-
-def setting_decimal(settings: Mapping[str, Any], name: str) -> Decimal | None:
-    """A numeric setting; the default when absent, ``None`` when set empty (no limit)."""
-    value = settings.get(name, DEFAULTS.get(name))
-    return to_decimal(value)
-
-
-def setting_int(settings: Mapping[str, Any], name: str) -> int | None:
-    value = settings.get(name, DEFAULTS.get(name))
-    return to_int(value)
-
-
 def max_grant_limit(competition: CompetitionInfo) -> Decimal | None:
     """The lower of the call's maximum grant and the ``max_grant_kgs`` setting."""
-    limits = [x for x in (setting_decimal(competition.settings, "max_grant_kgs"),
-                          to_decimal(competition.max_grant)) if x is not None]
+    own = competition.settings.get("max_grant_kgs", DEFAULTS["max_grant_kgs"])
+    limits = [x for x in (own, competition.max_grant) if x is not None]
     return min(limits) if limits else None
 
 

@@ -7,10 +7,8 @@ from gms.competition import (
     CompetitionInfo,
     CompetitionType,
     Criterion,
-    DocumentKind,
     ReportDefinition,
     Scale,
-    ScoringSheet,
     SettingField,
     Spec,
     within_envelope,
@@ -21,7 +19,7 @@ from .i18n import _l
 from .reports import SEEDLINGS
 from .rules import cost_per_seedling, enough_seedlings
 
-# The three criteria, 0 to 10 points each: (key, label per language).
+# The three criteria: (key, label per language).
 CRITERIA = (
     ("site", {"ky": "Жер жана дарактардын түрлөрү жергиликтүү шартка ылайыктуу",
               "ru": "Место и породы деревьев подходят местным условиям",
@@ -45,6 +43,12 @@ class TreePlanting(CompetitionType):
     version = "1"
     applicant_kinds = ("municipality", "ngo", "initiative_group")
     templates = {"application": "tree_planting/application.html"}
+    rubric = tuple(Criterion(key, label, Scale(min=0, max=10, step=0.5), threshold=3,
+                             comment_below=4)
+                   for key, label in CRITERIA)
+    reviewers_per_application = 2
+    document_labels = {"planting_plan": _l("Planting plan with a map of the site")}
+    required_documents = ("planting_plan",)
 
     def settings_fields(self) -> Sequence[SettingField]:
         return (
@@ -54,15 +58,6 @@ class TreePlanting(CompetitionType):
                          "decimal", Decimal(500),
                          _l("Above it staff see a warning at screening, not a refusal.")),
         )
-
-    def criteria(self, competition: CompetitionInfo) -> Sequence[Criterion]:
-        return tuple(Criterion(key, label, Scale(min=0, max=10, step=0.5), threshold=3,
-                               comment_below=4)
-                     for key, label in CRITERIA)
-
-    def scoring_sheet(self, competition: CompetitionInfo) -> ScoringSheet:
-        return ScoringSheet(tuple(self.criteria(competition)), aggregate="sum",
-                            reviewers_per_application=2)
 
     def eligibility_rules(self, competition: CompetitionInfo) -> Sequence[Spec]:
         settings = competition.settings
@@ -77,10 +72,6 @@ class TreePlanting(CompetitionType):
 
     def application_form(self, competition: CompetitionInfo):
         return TreePlantingForm
-
-    def document_kinds(self, competition: CompetitionInfo) -> Sequence[DocumentKind]:
-        return [DocumentKind("planting_plan", _l("Planting plan with a map of the site"),
-                             required=True)]
 
     def reports(self, competition: CompetitionInfo) -> Sequence[ReportDefinition]:
         return [SEEDLINGS]

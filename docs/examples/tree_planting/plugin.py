@@ -1,16 +1,9 @@
 """Hook implementations of the tree-planting plugin: its only contact with pluggy."""
 
-from gms.hooks import hookimpl
+from gms.hooks.plugin_kit import competition_types, factories
 
 from .competition import TreePlanting
 from .rules import FACTORIES
 
-
-@hookimpl
-def gms_register_competition_types():
-    return [TreePlanting()]
-
-
-@hookimpl
-def gms_register_factories():
-    return FACTORIES
+gms_register_competition_types = competition_types(TreePlanting)
+gms_register_factories = factories(FACTORIES)

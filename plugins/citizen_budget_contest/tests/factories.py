@@ -12,7 +12,6 @@ from gms.competition import ApplicationInfo, CompetitionInfo
 from gms.testing import factories
 from gms.testing.factories import application_info, competition_info, organisation_info
 from plugins.citizen_budget_contest.competition import CitizenBudgetContest
-from plugins.citizen_budget_contest.edition import DEFAULTS
 
 OPENS_AT = datetime(2026, 8, 1, 3, 0, tzinfo=UTC)  # 09:00 in Bishkek
 DEADLINE_AT = datetime(2026, 9, 15, 11, 0, tzinfo=UTC)  # 17:00 in Bishkek
@@ -54,7 +53,7 @@ def make_competition(**kw) -> CompetitionInfo:
     values = {"budget": Decimal(400000), "opens_at": OPENS_AT, "deadline_at": DEADLINE_AT,
               "oblasts": ("Чуйская область",), **kw}
     return competition_info(CitizenBudgetContest(),
-                            settings={**DEFAULTS, **SETTINGS, **settings}, **values)
+                            settings={**SETTINGS, **settings}, **values)
 
 
 def make_info(answers=None, *, competition=None, attachments=ALL_DOCUMENTS, others=0,

@@ -89,8 +89,9 @@ def test_defaults_of_an_edition():
 
 
 def test_prize_places_skip_empty_and_zero_places():
-    settings = {"prize_1": "120000", "prize_2": "", "prize_3": "0", "prize_4": "50000",
-                "prize_5": "25000.50"}
+    settings = make_competition(settings={
+        "prize_1": "120000", "prize_2": "", "prize_3": "0", "prize_4": "50000",
+        "prize_5": "25000.50"}).settings
     assert edition.prize_places(settings) == (Decimal(120000), Decimal(50000),
                                               Decimal("25000.50"))
     assert edition.prize_places({f"prize_{n}": None for n in range(1, 6)}) == ()

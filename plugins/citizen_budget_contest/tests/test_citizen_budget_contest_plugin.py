@@ -40,7 +40,7 @@ def test_default_settings(app):
     assert defaults["anonymous_review"] is True
     assert [defaults[f"prize_{n}"] for n in range(1, 6)] == [100000, 80000, 70000, None, None]
     assert defaults["min_women_percent"] == 30
-    assert {f.name: f.kind for f in ctype.settings_fields()}["hearings_from"] == "text"
+    assert {f.name: f.kind for f in ctype.settings_fields()}["hearings_from"] == "date"
 
 
 def test_staff_create_a_call_with_the_settings(app, client, login, make_user, clock,

@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from werkzeug.datastructures import MultiDict
 
-from gms.competition import ApplicationInfo, CompetitionInfo, OrganisationInfo
+from gms.competition import ApplicationInfo, CompetitionInfo, OrganisationInfo, typed_values
+from plugins.local_initiative.competition import LocalInitiativeContest, MunicipalInitiatives
 
 OPENS_AT = datetime(2026, 2, 1, 3, 0, tzinfo=UTC)  # 09:00 in Bishkek
 DEADLINE_AT = datetime(2026, 4, 15, 11, 0, tzinfo=UTC)  # 17:00 in Bishkek
@@ -84,8 +85,15 @@ MUNICIPAL_DOCUMENTS = frozenset({"application_letter", "proposal", "implementati
                                  "budget"})
 
 
+def _typed(ctype, kw: dict) -> dict:
+    """``kw["settings"]`` (as stored or typed) typed, as the core passes them."""
+    return typed_values(ctype.settings_fields(), kw.pop("settings", {}))
+
+
 def contest_call(**kw) -> CompetitionInfo:
-    values = {"id": 1, "type_key": "local_initiative", "settings": {},
+    """A contest call; its ``settings`` arrive typed."""
+    values = {"id": 1, "type_key": "local_initiative",
+              "settings": _typed(LocalInitiativeContest(), kw),
               "budget": Decimal(300000), "opens_at": OPENS_AT, "deadline_at": DEADLINE_AT,
               "oblasts": ("Ошская область",)}
     values.update(kw)
@@ -93,7 +101,9 @@ def contest_call(**kw) -> CompetitionInfo:
 
 
 def municipal_call(**kw) -> CompetitionInfo:
-    values = {"id": 2, "type_key": "local_initiative.municipal", "settings": {},
+    """A municipality's call; its ``settings`` arrive typed."""
+    values = {"id": 2, "type_key": "local_initiative.municipal",
+              "settings": _typed(MunicipalInitiatives(), kw),
               "budget": Decimal(30000), "opens_at": OPENS_AT, "deadline_at": DEADLINE_AT,
               "organiser": AK_TAL_ORG}
     values.update(kw)

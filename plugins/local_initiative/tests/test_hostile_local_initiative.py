@@ -1,7 +1,7 @@
 """Bad input everywhere (issue 6, item 7): both local-initiative forms and their rules under
 hostile input.
 
-As for every competition (see ``tests/hostile.py``), for the contest and for a
+As for every competition (see :mod:`gms.testing.hostile`), for the contest and for a
 municipality's own call: the rules, reports and award policy on arbitrary answers and
 settings (pure); the form on every nasty value in every input and in each table's first row
 (no HTTP); the form through the applicant's page with Hypothesis.
@@ -9,13 +9,11 @@ settings (pure); the form on every nasty value in every input and in each table'
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gms.testing import hostile as H
 from plugins.local_initiative.competition import LocalInitiativeContest, MunicipalInitiatives
 from plugins.local_initiative.forms import MunicipalForm, contest_form, municipal_form
 from plugins.local_initiative.terms import CONTEST_DEFAULTS, MUNICIPAL_DEFAULTS
@@ -30,12 +28,6 @@ from plugins.local_initiative.tests.factories import (
     municipal_call,
     municipal_info,
 )
-
-try:
-    from tests import hostile as H
-except ModuleNotFoundError:  # pytest run as a script: the repository is not on sys.path
-    sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
-    from tests import hostile as H
 
 pytestmark = pytest.mark.gms_plugins("local_initiative")
 
@@ -88,15 +80,8 @@ def test_form_takes_every_nasty_value(app, variant):
     """Every nasty value in every input and each table's first row: the form validates or
     refuses, its answers are JSON, a draft reopens, the rules run."""
     ctype, call, info, _answers, _defaults, form_cls = VARIANTS[variant]
-    with app.test_request_context():
-        fields = [(name, kind) for name, kind in H.leaf_fields(form_cls(formdata=_base(variant)))
-                  if name.count("-") < 2 or "-0-" in name]
-        for name, value in H.sweep(fields):
-            H.count("local_initiative.sweep")
-            data = _base(variant)
-            data.setlist(name, [value])
-            answers, _valid = H.check_form(form_cls, data)
-            H.check_competition(ctype, call(), info(), answers)
+    H.sweep_application_form(app, ctype, form_cls, lambda: _base(variant), call(), info(),
+                             "local_initiative.sweep")
 
 
 @pytest.fixture(params=sorted(VARIANTS))
@@ -116,18 +101,9 @@ def world(request, app, clock):
 @H.hostile_settings(25)
 @given(data=st.data())
 def test_application_page_refuses_bad_input_clearly(app, client, world, data):
-    H.count("local_initiative.http")
     variant = world["variant"]
-    base = _base(variant)
-    base["action"] = data.draw(st.sampled_from(("save", "submit")))
-    with app.test_request_context():
-        fields = H.leaf_fields(VARIANTS[variant][5](formdata=base))
-    form, typed = data.draw(H.mutated(base, fields, max_changes=5))
-    H.try_application_form(app, client, world, form, typed, view=data.draw(st.booleans()))
+    H.post_hostile_application(app, client, world, VARIANTS[variant][5], _base(variant), data,
+                               "local_initiative.http")
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _report_examples():
-    """Print how many hostile inputs this module sent (shown with ``-s``)."""
-    yield
-    print(f"\nhostile inputs, local_initiative: {H.examples('local_initiative')}")
+_report = H.report_examples("local_initiative")

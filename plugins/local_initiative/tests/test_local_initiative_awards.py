@@ -85,11 +85,10 @@ def test_municipal_terms_defaults():
     assert terms.financing_types == ("co_financing", "completion")
     assert terms.partial_financing and terms.public_hearing
     assert terms.min_contribution_percent == 0 and terms.implementation_deadline is None
-    assert terms.deadline_valid
     odd = municipal_terms(municipal_call(settings={
         "implementation_deadline": "soon", "allow_completion": False,
         "partial_financing": False, "public_hearing": False, "regulation": "  №62  от 27.11 "}))
-    assert not odd.deadline_valid and odd.implementation_deadline is None
+    assert odd.implementation_deadline is None
     assert odd.financing_types == ("co_financing",) and not odd.partial_financing
     assert not odd.public_hearing and odd.regulation == "№62 от 27.11"
 

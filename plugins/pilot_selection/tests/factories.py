@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from werkzeug.datastructures import MultiDict
 
-from gms.competition import ApplicationInfo, CompetitionInfo, OrganisationInfo
-from plugins.pilot_selection.settings import DEFAULTS
+from gms.competition import ApplicationInfo, CompetitionInfo, OrganisationInfo, typed_values
+from plugins.pilot_selection.competition import PilotSelectionCompetition
 
 OPENS_AT = datetime(2017, 3, 1, 3, 0, tzinfo=UTC)  # 09:00 in Bishkek
 DEADLINE_AT = datetime(2017, 3, 28, 11, 30, tzinfo=UTC)  # 17:30 in Bishkek, as in 2017
@@ -106,8 +106,10 @@ ANSWERS = {
 
 
 def make_competition(**kw) -> CompetitionInfo:
-    settings = kw.pop("settings", {})
-    values = {"id": 1, "type_key": "pilot_selection", "settings": {**DEFAULTS, **settings},
+    """A call; ``settings`` (as stored or typed) arrive typed, as the core passes them."""
+    settings = typed_values(PilotSelectionCompetition().settings_fields(),
+                            kw.pop("settings", {}))
+    values = {"id": 1, "type_key": "pilot_selection", "settings": settings,
               "budget": Decimal(0), "max_awards": 12, "opens_at": OPENS_AT,
               "deadline_at": DEADLINE_AT, "oblasts": ("Ошская область",)}
     values.update(kw)

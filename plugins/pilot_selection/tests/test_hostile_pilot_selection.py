@@ -1,7 +1,7 @@
 """Bad input everywhere (issue 6, item 7): the pilot-selection forms and rules under hostile
 input.
 
-As for every competition (see ``tests/hostile.py``): the rules, reports and award policy on
+As for every competition (see :mod:`gms.testing.hostile`): the rules, reports and award policy on
 arbitrary answers and settings (pure); the application form on every nasty value in every
 input of its sections and of each table's first row (no HTTP); the form through the
 applicant's page with Hypothesis. And the plugin's own staff forms: picking applicants to
@@ -10,9 +10,7 @@ visit and recording a verification visit.
 
 from __future__ import annotations
 
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -22,18 +20,13 @@ from werkzeug.datastructures import MultiDict
 
 from gms.extensions import db
 from gms.models import Application, AuditEntry, Competition
+from gms.testing import hostile as H
 from plugins.pilot_selection.choices import CHECKLIST_CODES
 from plugins.pilot_selection.competition import PilotSelectionCompetition
 from plugins.pilot_selection.forms import PilotSelectionForm
 from plugins.pilot_selection.models import Visit
 from plugins.pilot_selection.settings import DEFAULTS
 from plugins.pilot_selection.tests.factories import ANSWERS, formdata, make_competition, make_info
-
-try:
-    from tests import hostile as H
-except ModuleNotFoundError:  # pytest run as a script: the repository is not on sys.path
-    sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
-    from tests import hostile as H
 
 pytestmark = pytest.mark.gms_plugins("pilot_selection")
 
@@ -57,16 +50,8 @@ def test_rules_take_any_answers_and_settings(app, answers, settings, others, doc
 def test_form_takes_every_nasty_value(app):
     """Every nasty value in every input of the sections and of each table's first row: the
     form validates or refuses, its answers are JSON, a draft reopens, the rules run."""
-    with app.test_request_context():
-        fields = [(name, kind) for name, kind
-                  in H.leaf_fields(PilotSelectionForm(formdata=formdata()))
-                  if name.count("-") < 2 or "-0-" in name]
-        for name, value in H.sweep(fields):
-            H.count("pilot_selection.sweep")
-            data = formdata()
-            data.setlist(name, [value])
-            answers, _valid = H.check_form(PilotSelectionForm, data)
-            H.check_competition(CTYPE, make_competition(), make_info(), answers)
+    H.sweep_application_form(app, CTYPE, PilotSelectionForm, formdata, make_competition(),
+                             make_info(), "pilot_selection.sweep")
 
 
 @pytest.fixture
@@ -78,13 +63,8 @@ def world(app, clock):
 @H.hostile_settings(30)
 @given(data=st.data())
 def test_application_page_refuses_bad_input_clearly(app, client, world, data):
-    H.count("pilot_selection.http")
-    base = formdata()
-    base["action"] = data.draw(st.sampled_from(("save", "submit")))
-    with app.test_request_context():
-        fields = H.leaf_fields(PilotSelectionForm(formdata=base))
-    form, typed = data.draw(H.mutated(base, fields, max_changes=5))
-    H.try_application_form(app, client, world, form, typed, view=data.draw(st.booleans()))
+    H.post_hostile_application(app, client, world, PilotSelectionForm, formdata(), data,
+                               "pilot_selection.http")
 
 
 # ----------------------------------------------------------------- verification visits
@@ -171,8 +151,4 @@ def test_visit_forms_refuse_bad_input_clearly(app, client, closed_world, data):
     _try_visit(app, client, ids, kind, form, typed)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _report_examples():
-    """Print how many hostile inputs this module sent (shown with ``-s``)."""
-    yield
-    print(f"\nhostile inputs, pilot_selection: {H.examples('pilot_selection')}")
+_report = H.report_examples("pilot_selection")

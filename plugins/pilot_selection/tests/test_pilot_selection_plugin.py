@@ -32,13 +32,13 @@ def test_the_plugin_registers_exactly_its_type():
 def test_settings_and_defaults():
     ctype = PilotSelectionCompetition()
     assert ctype.default_settings() == {
-        "population_date": "", "activities_months": 12, "donor_period": "",
-        "announcement_date": "", "memorandum_until": "", "min_score": None,
+        "population_date": None, "activities_months": 12, "donor_period": "",
+        "announcement_date": None, "memorandum_until": None, "min_score": None,
         "tie_break_criterion": "commitment"}
     kinds = {f.name: f.kind for f in ctype.settings_fields()}
-    assert kinds == {"population_date": "text", "activities_months": "int",
-                     "donor_period": "text", "announcement_date": "text",
-                     "memorandum_until": "text", "min_score": "decimal",
+    assert kinds == {"population_date": "date", "activities_months": "int",
+                     "donor_period": "text", "announcement_date": "date",
+                     "memorandum_until": "date", "min_score": "decimal",
                      "tie_break_criterion": "text"}
 
 

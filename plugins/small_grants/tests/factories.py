@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from werkzeug.datastructures import MultiDict
 
-from gms.competition import ApplicationInfo, CompetitionInfo, OrganisationInfo
-from plugins.small_grants.rules import DEFAULTS
+from gms.competition import ApplicationInfo, CompetitionInfo, OrganisationInfo, typed_values
+from plugins.small_grants.competition import SmallGrantsCompetition
 
 OPENS_AT = datetime(2026, 2, 1, 3, 0, tzinfo=UTC)  # 09:00 in Bishkek
 DEADLINE_AT = datetime(2026, 4, 15, 11, 0, tzinfo=UTC)  # 17:00 in Bishkek
@@ -122,8 +122,9 @@ ANSWERS = {
 
 
 def make_competition(**kw) -> CompetitionInfo:
-    settings = kw.pop("settings", {})
-    values = {"id": 1, "type_key": "small_grants", "settings": {**DEFAULTS, **settings},
+    """A call; ``settings`` (as stored or typed) arrive typed, as the core passes them."""
+    settings = typed_values(SmallGrantsCompetition().settings_fields(), kw.pop("settings", {}))
+    values = {"id": 1, "type_key": "small_grants", "settings": settings,
               "budget": Decimal(3000000), "opens_at": OPENS_AT, "deadline_at": DEADLINE_AT,
               "oblasts": ("Чуйская область",)}
     values.update(kw)

@@ -11,6 +11,7 @@ from gms.competition import build_rules, run_rules
 from gms.evaluation.models import Assignment, Award
 from gms.extensions import db
 from gms.models import Competition
+from gms.testing import hostile as H
 from gms.testing.contract import check_competition_type
 from gms.testing.factories import (
     advance,
@@ -23,6 +24,7 @@ from gms.testing.factories import (
     score,
 )
 from tree_planting.competition import TreePlanting
+from tree_planting.forms import TreePlantingForm
 
 # the folder that holds the plugin's package: an installed plugin needs no PLUGIN_PATHS
 FOLDER = str(Path(__file__).resolve().parents[2])
@@ -48,6 +50,12 @@ def test_the_rules_follow_the_call_settings():
 
 def test_the_type_keeps_the_contract(app):
     check_competition_type("tree_planting", app, answers=ANSWERS)
+
+
+def test_the_form_takes_every_nasty_value(app):
+    call = competition_info(TreePlanting())
+    H.sweep_application_form(app, TreePlanting(), TreePlantingForm, lambda: formdata(ANSWERS),
+                             call, application_info(call, ANSWERS), "tree_planting.sweep")
 
 
 def test_a_round_from_the_call_to_the_awards(app, client, clock, login, make_user,
