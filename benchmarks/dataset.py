@@ -112,7 +112,7 @@ def build(size: Size, seed: int = 2026, log=print) -> dict:
 
     Returns ids the other benchmarks need (users by role, calls by status) and row counts.
     """
-    from gms.competition import ScoringSheet
+    from gms.competition import ScoringSheet, stored_values
     from gms.evaluation import review_totals
     from gms.evaluation.models import (
         Assignment,
@@ -230,7 +230,8 @@ def build(size: Size, seed: int = 2026, log=print) -> dict:
             oblasts=[], opens_at=opens, deadline_at=deadline,
             budget=Decimal(1_000_000_000), max_awards=None,
             max_grant=Decimal(1_000_000) if type_key == "small_grants" else None,
-            settings=ctype.default_settings(), created_at=opens - timedelta(days=10),
+            settings=stored_values(ctype.settings_fields(), ctype.default_settings()),
+            created_at=opens - timedelta(days=10),
             divergence_limit=(Decimal(25) if type_key == "small_grants" else Decimal(12))
             if status == "evaluation" else None)
         db.session.add(call)

@@ -50,6 +50,7 @@ ROLES = ("anonymous", "applicant_a", "applicant_b", "member_assigned", "member_u
 
 def build(now: datetime | None = None) -> dict:
     """Create the world in the current app context; returns the ids by name."""
+    from gms.competition import stored_values
     from gms.evaluation import appeals, assignment, declarations
     from gms.evaluation.models import Award, CommissionMember, Meeting
     from gms.models import Application, Competition, Organisation, Territory, User
@@ -112,7 +113,8 @@ def build(now: datetime | None = None) -> dict:
             oblasts=[org_a.oblast, org_b.oblast],
             opens_at=fields.pop("opens_at", now - timedelta(days=60)),
             deadline_at=fields.pop("deadline_at", now - timedelta(days=30)),
-            budget=Decimal("1000000"), settings=ctype.default_settings(),
+            budget=Decimal("1000000"),
+            settings=stored_values(ctype.settings_fields(), ctype.default_settings()),
             published_at=now - timedelta(days=1) if published else None, **fields)
         db.session.add(c)
         db.session.flush()

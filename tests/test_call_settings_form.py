@@ -92,6 +92,8 @@ def test_empty_optional_settings_are_empty_and_unsent_ones_keep_their_value(app)
     ("places", "１０", "Enter a whole number"),
     ("share", "1e5", "Enter the number with the digits 0–9"),
     ("share", "10000000000000", "Number must be between"),
+    ("share", "-5", "Number must be between 0 and"),
+    ("places", "-1", "Number must be between 0 and"),
     ("hearings", "03.02.2026", "Enter dates as year, month and day."),
     ("level", "region", "Not a valid choice."),
     ("regulation", "x" * 2001, "Field cannot be longer than 2000 characters."),
@@ -170,3 +172,11 @@ def test_a_call_is_created_and_edited_with_typed_settings(app, client, territori
         call = db.session.get(Competition, call_id)
         assert call.settings["places"] == 7
         assert call.deadline_at - call.opens_at == timedelta(days=30, hours=8)
+
+
+def test_a_deadline_before_the_opening_is_marked_with_the_other_errors(app):
+    form, ok = _form(app, {**COMMON, **GOOD, "opens_at": "2027-03-01T09:00",
+                           "deadline_at": "2027-02-01T18:00", "setting-share": "-5"})
+    assert not ok
+    assert form.deadline_at.errors == ["The deadline must be after the opening."]
+    assert form.setting["share"].errors

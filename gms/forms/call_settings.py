@@ -26,7 +26,7 @@ from .base import SubForm
 from .calls import LANGUAGES, CallForm
 from .fields import MAX_DIGITS, DecimalField, IntegerField, SelectField
 
-#: settings are counts, years, percentages and amounts: none this large
+#: settings are counts, years, percentages and amounts: never negative, none this large
 SETTING_LIMIT = 10**12
 #: the longest text of a setting, or of an item of a list
 TEXT_LIMIT = 2000
@@ -83,9 +83,9 @@ class ListField(StringField):
                                           TEXT_LIMIT, max=TEXT_LIMIT))
             return text
         value = parse_decimal(text)
-        if value.adjusted() >= MAX_DIGITS or abs(value) >= SETTING_LIMIT:
+        if value.adjusted() >= MAX_DIGITS or not 0 <= value < SETTING_LIMIT:
             raise ValueError(_("Number must be between %(min)s and %(max)s.",
-                               min=-SETTING_LIMIT, max=SETTING_LIMIT))
+                               min=0, max=SETTING_LIMIT - 1))
         return value
 
     def _value(self):
@@ -104,10 +104,10 @@ def setting_field(f: SettingField):
         return BooleanField(**common)
     if f.kind == "int":
         return IntegerField(validators=[*presence, NumberRange(
-            min=-SETTING_LIMIT + 1, max=SETTING_LIMIT - 1)], **common)
+            min=0, max=SETTING_LIMIT - 1)], **common)
     if f.kind == "decimal":
         return DecimalField(places=None, validators=[*presence, NumberRange(
-            min=-SETTING_LIMIT + 1, max=SETTING_LIMIT - 1)],
+            min=0, max=SETTING_LIMIT - 1)],
             render_kw={"inputmode": "decimal"}, **common)
     if f.kind == "date":
         return SettingDateField(validators=presence, **common)

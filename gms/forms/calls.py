@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from wtforms import SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from gms.i18n import _l
+from gms.i18n import _, _l
 
 from .base import Form
 from .fields import DecimalField, IntegerField, LocalDateTimeField
@@ -35,6 +35,12 @@ class CallForm(Form):
                               validators=[Optional(), NumberRange(min=1, max=100000)])
     max_grant = DecimalField(_l("Maximum grant, KGS (empty: no limit)"), places=2,
                              validators=[Optional(), NumberRange(min=1, max=10**11)])
+
+    def validate_deadline_at(self, field) -> None:
+        """The deadline after the opening (the service checks it again), shown under the
+        deadline with the other errors rather than alone after they are fixed."""
+        if self.opens_at.data and field.data and field.data <= self.opens_at.data:
+            raise ValidationError(_("The deadline must be after the opening."))
 
     def values(self) -> dict:
         """The call's common fields as :func:`gms.services.calls.create_call` takes them."""

@@ -6,7 +6,8 @@ the demo data at a frozen clock, a live server and Debian's chromium) and writes
 
     calls.png, application-form.png, application-form-mobile.png, score-sheet.png,
     staff-call.png, ranking.png, results.png, finance-dashboard.png, finance-grant.png,
-    two-factor-setup.png, prize-report.png, visits.png, diplomas.png
+    two-factor-setup.png, prize-report.png, visits.png, diplomas.png,
+    call-settings-errors.png, call-settings-errors-mobile.png
 
 The file is not named ``test_*.py``, so the normal test suite never rewrites the images.
 Extra pytest arguments pass through, e.g. ``-k plugin_pages`` takes only the plugins' pages.
@@ -213,3 +214,27 @@ def main() -> int:
 if __name__ == "__main__":
     sys.exit(main())
 
+
+
+def test_call_settings_screenshots(app, demo, live_server, new_page):
+    """call-settings-errors.png and call-settings-errors-mobile.png: a new citizen budget
+    contest refused by the generated settings form (a negative prize, the deadline before the
+    opening), on a desktop and on a 360 px phone: the error summary at the top,
+    each message under its field, everything typed kept."""
+    from .support import DEMO_PASSWORD, log_in
+
+    for name, size in (("call-settings-errors", (1366, 768)),
+                       ("call-settings-errors-mobile", (360, 740))):
+        staff = new_page(*size)
+        log_in(staff, live_server, "staff@demo.gms.kg", DEMO_PASSWORD)
+        staff.goto(live_server + "/staff/calls/new/citizen_budget_contest")
+        staff.locator("input[name='title_ru']").fill("Конкурс «Бюджет для граждан» 2027")
+        staff.locator("input[name='budget']").fill("500000")
+        staff.locator("input[name='opens_at']").fill("2027-03-01T09:00")
+        staff.locator("input[name='deadline_at']").fill("2027-02-01T18:00")
+        staff.locator("input[name='setting-prize_1']").fill("-5")
+        staff.locator("main form button[type=submit]").last.click()
+        staff.locator("#error-summary").wait_for()
+        assert staff.locator("input[name='setting-prize_1']").input_value() == "-5"
+        _shoot(staff, f"{name}.png")
+        assert (OUT / f"{name}.png").stat().st_size > 10_000, name
