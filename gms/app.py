@@ -162,7 +162,9 @@ def _no_store(response: Response) -> Response:
     """Pages of a signed-in person, and the log-in, reset and registration forms, are never
     stored by the browser or a proxy (the back button after log-out shows nothing)."""
     if request.endpoint != "static" and (
-            request.blueprint in ("auth", "membership") or current_user.is_authenticated):
+            # is_anonymous reads no attribute of the user (is_authenticated reads "active",
+            # which a commit has expired: one more query per request)
+            request.blueprint in ("auth", "membership") or not current_user.is_anonymous):
         response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -11,9 +11,11 @@ a running call. A different plugin version is only reported (:func:`version_chan
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from gms.competition import (
     AMOUNT,
@@ -24,6 +26,7 @@ from gms.competition import (
     ContractError,
     DocumentKind,
     EligibilityRule,
+    Factories,
     ScoringSheet,
     Spec,
     build_rules,
@@ -62,28 +65,38 @@ def freeze(call: Competition) -> None:
     call.frozen_contract = contract_of(ctype, info)
 
 
-def _load(family: str, data: Mapping[str, Any]) -> Spec:
-    try:
-        return registry().factories.load(family, data)
-    except (ContractError, TypeError, ValueError, ArithmeticError) as exc:
-        raise ServiceError(f"the frozen contract of this call cannot be read: {exc}", 409
-                           ) from exc
+#: what was built from frozen data, per app's factories: frozen data never changes, and a
+#: submission should not decode and build a dozen rules again
+_BUILT: WeakKeyDictionary[Factories, dict[str, Any]] = WeakKeyDictionary()
+
+
+def _built(family: str, data: Any, build: Callable[[Factories], Any]) -> Any:
+    """``build(factories)`` of the frozen ``data``, kept per app for the same data."""
+    factories = registry().factories
+    kept = _BUILT.setdefault(factories, {})
+    key = family + json.dumps(data, sort_keys=True)
+    if key not in kept:
+        try:
+            kept[key] = build(factories)
+        except (ContractError, TypeError, ValueError, ArithmeticError) as exc:
+            raise ServiceError(f"the frozen contract of this call cannot be read: {exc}", 409
+                               ) from exc
+    return kept[key]
 
 
 def rules_for(call: Competition) -> list[EligibilityRule]:
     """The call's eligibility rules, sorted by code: frozen once open, live in a draft."""
-    if call.frozen_rules is not None:
-        specs = sorted((_load(RULE, d) for d in call.frozen_rules), key=lambda s: s.code)
-    else:
-        specs = live_rule_specs(competition_type(call), competition_info(call))
-    return build_rules(specs)
+    if call.frozen_rules is None:
+        return build_rules(live_rule_specs(competition_type(call), competition_info(call)))
+    return _built(RULE, call.frozen_rules, lambda factories: build_rules(sorted(
+        (factories.load(RULE, d) for d in call.frozen_rules), key=lambda s: s.code)))
 
 
 def _frozen_or_live(call: Competition, key: str, family: str, method: str) -> Any:
     """The frozen spec ``key`` of the call, built; the type's ``method`` while a draft."""
     frozen = (call.frozen_contract or {}).get(key)
     if frozen is not None:
-        return _load(family, frozen).build()
+        return _built(family, frozen, lambda factories: factories.load(family, frozen).build())
     return getattr(competition_type(call), method)(competition_info(call)).build()
 
 
