@@ -127,7 +127,10 @@ def _base_url(cfg) -> None:
 class GMSFlask(Flask):
     """Flask whose absolute links always start with ``BASE_URL``: ``url_for(...,
     _external=True)`` in a request, in a Celery task or in a ``gms`` command never copies
-    the request's ``Host`` header (which anybody can set) into an e-mail."""
+    the request's ``Host`` header (which anybody can set) into an e-mail. Its Jinja
+    environment translates a plugin's templates from the plugin's domain."""
+
+    jinja_environment = i18n.PluginTemplates
 
     def base_url_adapter(self):
         """A URL adapter bound to ``BASE_URL``."""
@@ -198,18 +201,22 @@ def create_app(test_config: dict | None = None) -> Flask:
     # unset PLUGINS enabled every installed plugin: say which
     app.config["PLUGINS"] = [name for name, source in enabled.items() if source.origin != "test"]
 
-    # translations and templates: the core's, then each enabled plugin's folder (templates
-    # use this merged catalog; a plugin's Python code its own domain, gms.i18n.Domain)
+    # translations and templates: the core's, then each enabled plugin's folder; a plugin's
+    # Python code and its templates (<plugin>/...) translate from its own domain first
+    # (gms.i18n.Domain), the rest from the merged catalog
     dirs = [str(Path(__file__).parent / "translations")]
     loaders = [app.jinja_loader]
+    domains = {}
     for name in enabled:
         folder = plugin_folder(pm.get_plugin(name)) or Path(".")
         if (folder / "translations").is_dir():
             dirs.append(str(folder / "translations"))
+            domains[name] = i18n.Domain(folder)
         if (folder / "templates").is_dir():
             loaders.append(FileSystemLoader(str(folder / "templates")))
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs)
     app.jinja_loader = ChoiceLoader(loaders)
+    app.jinja_env.domains = domains
 
     if app.config.get("PROXY_FIX"):
         app.wsgi_app = ProxyFix(app.wsgi_app, **app.config["PROXY_FIX"])

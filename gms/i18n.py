@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -10,9 +11,12 @@ from pathlib import Path
 from babel import numbers
 from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
+from flask.templating import Environment as FlaskEnvironment
 from flask_babel import format_date, format_time, get_locale, get_translations, ngettext
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from gms.answers import to_date
 from gms.timeutil import to_local
@@ -59,7 +63,7 @@ class Domain:
     ``translations/``, then the app's (the core's merged with every enabled plugin's) for a
     msgid that the plugin does not translate. A plugin's ``i18n.py`` makes one and its Python
     code imports ``_``, ``_l`` and ``ngettext`` from there, so two plugins may translate one
-    msgid differently. Templates use the app's merged catalog."""
+    msgid differently; its templates translate from it too (:class:`PluginTemplates`)."""
 
     def __init__(self, folder: Path | str):
         self.directory = Path(folder) / "translations"
@@ -85,11 +89,21 @@ class Domain:
             found = self._catalogs[locale] = Translations.load(str(self.directory), [locale])
         return found
 
+    def translate(self, string: str) -> str:
+        """The translation of ``string``, unformatted: the plugin's catalog, then the app's."""
+        text = self.catalog().ugettext(string)
+        return translations().ugettext(string) if text == string else text
+
+    def ntranslate(self, singular: str, plural: str, num: int) -> str:
+        """The plural form for ``num``, unformatted: the plugin's catalog, then the app's."""
+        text = self.catalog().ungettext(singular, plural, num)
+        if text in (singular, plural):
+            text = translations().ungettext(singular, plural, num)
+        return text
+
     def gettext(self, string: str, **variables) -> str:
         """As :func:`_`, from the plugin's catalog first."""
-        text = self.catalog().ugettext(string)
-        if text == string:
-            text = translations().ugettext(string)
+        text = self.translate(string)
         return text % variables if variables else text
 
     def lazy_gettext(self, string: str, **variables) -> LazyString:
@@ -99,10 +113,43 @@ class Domain:
     def ngettext(self, singular: str, plural: str, num: int, **variables) -> str:
         """As Flask-Babel's ``ngettext`` (``%(num)s`` is ``num``), from the plugin's catalog
         first."""
-        text = self.catalog().ungettext(singular, plural, num)
-        if text in (singular, plural):
-            text = translations().ungettext(singular, plural, num)
-        return text % {"num": num, **variables}
+        return self.ntranslate(singular, plural, num) % {"num": num, **variables}
+
+    @functools.cached_property
+    def template_callables(self) -> dict[str, Callable]:
+        """``gettext``, ``_`` and ``ngettext`` for the plugin's templates, as Jinja's i18n
+        extension installs them (new style: variables formatted, escaped under
+        autoescape)."""
+
+        @pass_context
+        def gettext(context, string: str, **variables) -> str:
+            text = self.translate(string)
+            text = Markup(text) if context.eval_ctx.autoescape else text
+            return text % variables
+
+        @pass_context
+        def ngettext(context, singular: str, plural: str, num: int, **variables) -> str:
+            variables.setdefault("num", num)
+            text = self.ntranslate(singular, plural, num)
+            text = Markup(text) if context.eval_ctx.autoescape else text
+            return text % variables
+
+        return {"gettext": gettext, "_": gettext, "ngettext": ngettext}
+
+
+class PluginTemplates(FlaskEnvironment):
+    """Flask's Jinja environment, in which a plugin's templates (``<plugin>/...``, as the
+    namespace rule names them) translate from the plugin's domain: ``domains`` maps each
+    enabled plugin with catalogs to its :class:`Domain`; other templates use the app's
+    merged catalog."""
+
+    domains: Mapping[str, Domain] = {}
+
+    def get_template(self, name, parent=None, globals=None):  # noqa: A002 (Jinja's name)
+        domain = self.domains.get(name.split("/", 1)[0]) if isinstance(name, str) else None
+        if domain is not None:
+            globals = {**domain.template_callables, **(globals or {})}
+        return super().get_template(name, parent, globals)
 
 
 def select_locale() -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
+from flask import render_template
 from flask_babel import force_locale
 
 from gms.i18n import Domain
@@ -67,3 +68,31 @@ def test_each_in_repo_plugin_has_its_own_domain():
                  "small_grants"):
         module = importlib.import_module(f"plugins.{name}.i18n")
         assert module._.__self__.directory == root / name / "translations"
+
+
+def _template_plugin(root: Path, name: str, budget: str) -> None:
+    """A folder plugin with no hooks, a template ``<name>/budget.html`` and a Russian
+    catalog translating "Budget" as ``budget``."""
+    folder = _plugin_folder(root, name, {"Budget": budget,
+                                         ("%(num)s village", "%(num)s villages"):
+                                         ["%(num)s село", "%(num)s села", "%(num)s сёл"]})
+    (folder / "__init__.py").write_text("")
+    (folder / "plugin.py").write_text('"""A plugin with templates only."""\n')
+    (folder / "templates" / name).mkdir(parents=True)
+    (folder / "templates" / name / "budget.html").write_text(
+        '{{ _("Budget") }} | {{ ngettext("%(num)s village", "%(num)s villages", 5) }} | '
+        '{{ _("draft") }} | {% trans %}Budget{% endtrans %} | {{ _("<%(x)s>", x="<b>") }}')
+
+
+def test_a_plugins_templates_translate_from_its_own_domain(make_app, tmp_path):
+    _template_plugin(tmp_path, "tpl_first", "Смета")
+    _template_plugin(tmp_path, "tpl_second", "Бюджет проекта")
+    app = make_app({"PLUGIN_PATHS": [str(tmp_path)], "PLUGINS": ["tpl_first", "tpl_second"]})
+    with app.test_request_context(), force_locale("ru"):
+        first = render_template("tpl_first/budget.html")
+        second = render_template("tpl_second/budget.html")
+    draft = core_gettext  # the core's catalog for what the plugin does not translate;
+    # the msgid's own markup is kept, the variables are escaped (Jinja's new-style gettext)
+    with app.test_request_context(), force_locale("ru"):
+        assert first == f"Смета | 5 сёл | {draft('draft')} | Смета | <&lt;b&gt;>"
+        assert second.startswith("Бюджет проекта | 5 сёл | ")
