@@ -211,7 +211,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         folder = plugin_folder(pm.get_plugin(name)) or Path(".")
         if (folder / "translations").is_dir():
             dirs.append(str(folder / "translations"))
-            domains[name] = i18n.Domain(folder)
+            domains[name] = i18n.Domain.of(folder)
         if (folder / "templates").is_dir():
             loaders.append(FileSystemLoader(str(folder / "templates")))
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs)

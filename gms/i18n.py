@@ -72,7 +72,14 @@ class Domain:
     @classmethod
     def beside(cls, filename: str) -> Domain:
         """The domain of the plugin whose folder holds ``filename`` (its ``__file__``)."""
-        return cls(Path(filename).parent)
+        return cls.of(Path(filename).parent)
+
+    @classmethod
+    @functools.cache
+    def of(cls, folder: Path) -> Domain:
+        """The one domain of the plugin in ``folder``, shared by its Python code and its
+        templates, so each catalog is read once."""
+        return cls(folder)
 
     def functions(self) -> tuple[Callable[..., str], Callable[..., LazyString],
                                  Callable[..., str]]:
@@ -148,6 +155,7 @@ class PluginTemplates(FlaskEnvironment):
     def get_template(self, name, parent=None, globals=None):  # noqa: A002 (Jinja's name)
         domain = self.domains.get(name.split("/", 1)[0]) if isinstance(name, str) else None
         if domain is not None:
+            # a new dict: Jinja keeps it as the template's own globals and updates it
             globals = {**domain.template_callables, **(globals or {})}
         return super().get_template(name, parent, globals)
 
